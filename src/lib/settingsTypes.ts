@@ -1,0 +1,65 @@
+/**
+ * The validated, frozen settings of the app. Produced only by `loadSettings` (settings.ts),
+ * the one place that reads process.env. Names of the underlying app settings are in
+ * design.md and `SETTING_NAMES`.
+ */
+export type CredentialType = 'secret' | 'certificate';
+export type SyncTargetKind = 'table' | 'http';
+
+export interface EnvironmentSettings {
+  /** Short name used in logs, health output, checkpoints and the mirror's PartitionKey. */
+  readonly name: string;
+  /** Org URL without trailing slash, e.g. https://contoso.crm.dynamics.com */
+  readonly url: string;
+  /** Entra tenant whose token the environment accepts (multi-tenant: the customer's). */
+  readonly tenantId: string;
+}
+
+/** Where the client secret or certificate comes from. */
+export type CredentialSource =
+  | {
+      readonly kind: 'keyVault';
+      readonly vaultUrl: string;
+      readonly name: string;
+      readonly disableChallengeResourceVerification: boolean;
+    }
+  | { readonly kind: 'secretValue'; readonly secret: string }
+  | { readonly kind: 'certificateFile'; readonly path: string };
+
+export interface StorageConnection {
+  /** Name of the connection setting, e.g. AzureWebJobsStorage. */
+  readonly settingName: string;
+  /** Either a connection string, or identity-based service URIs. */
+  readonly connectionString?: string;
+  readonly blobServiceUri?: string;
+  readonly tableServiceUri?: string;
+  /** `__clientId` of the identity-based form (user-assigned identity), when given. */
+  readonly clientId?: string;
+}
+
+export interface SyncSettings {
+  readonly schedule: string;
+  /** Always includes accountid and versionnumber. */
+  readonly columns: readonly string[];
+  readonly target: SyncTargetKind;
+  readonly storage: StorageConnection;
+  readonly tableName: string;
+  readonly webhookUrl?: string;
+  readonly webhookScope?: string;
+  readonly maxRunSeconds: number;
+}
+
+export interface Settings {
+  readonly environments: readonly EnvironmentSettings[];
+  readonly defaultTenantId: string;
+  readonly clientId: string;
+  readonly credentialType: CredentialType;
+  readonly credentialSource: CredentialSource;
+  /** AZURE_CLIENT_ID: user-assigned managed identity, when set. */
+  readonly managedIdentityClientId?: string;
+  /** AZURE_AUTHORITY_HOST, default https://login.microsoftonline.com */
+  readonly authorityHost: string;
+  readonly sync: SyncSettings;
+  readonly healthCacheSeconds: number;
+  readonly credentialExpiryWarningDays: number;
+}
