@@ -8,7 +8,10 @@ describe('test run CA', () => {
   it('is trusted by the worker process without per-client options', async () => {
     const dir = process.env.TESTBED_CERT_DIR!;
     const server = createServer(
-      { cert: readFileSync(join(dir, 'server.pem')), key: readFileSync(join(dir, 'server-key.pem')) },
+      {
+        cert: readFileSync(join(dir, 'server.pem')),
+        key: readFileSync(join(dir, 'server-key.pem')),
+      },
       (_req, res) => res.end('ok'),
     );
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

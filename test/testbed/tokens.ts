@@ -1,4 +1,12 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, randomUUID, sign, verify } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  KeyObject,
+  randomUUID,
+  sign,
+  verify,
+} from 'node:crypto';
 
 /**
  * Entra-shaped access tokens for the test bed: RS256 JWTs signed by one key pair that the
@@ -101,14 +109,17 @@ export class TokenAuthority {
     if (!valid) return { ok: false, reason: 'signature' };
     let claims: AccessTokenClaims;
     try {
-      claims = JSON.parse(Buffer.from(payloadPart, 'base64url').toString('utf8')) as AccessTokenClaims;
+      claims = JSON.parse(
+        Buffer.from(payloadPart, 'base64url').toString('utf8'),
+      ) as AccessTokenClaims;
     } catch {
       return { ok: false, reason: 'malformed' };
     }
     const now = Math.floor(nowInMs / 1000);
     if (claims.exp <= now) return { ok: false, reason: 'expired' };
     if (claims.nbf > now + 300) return { ok: false, reason: 'not-yet-valid' };
-    if (trimSlash(claims.aud) !== trimSlash(expectedAudience)) return { ok: false, reason: 'audience' };
+    if (trimSlash(claims.aud) !== trimSlash(expectedAudience))
+      return { ok: false, reason: 'audience' };
     return { ok: true, claims };
   }
 }
