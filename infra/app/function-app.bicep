@@ -1,0 +1,168 @@
+// Flex Consumption (FC1, Linux) function app running Node 22, with the user-assigned identity for
+// everything: host storage, deployment package, telemetry, Key Vault. Basic-auth publishing (FTP
+// and SCM) is off: deployments authenticate with Entra ID (azd, func, az all do).
+param name string
+param planName string
+param location string
+param tags object
+param identityId string
+param identityClientId string
+param storageAccountName string
+param deploymentContainerName string
+param applicationInsightsName string
+param keyVaultUri string
+param maximumInstanceCount int
+param instanceMemoryMB int
+
+param dataverseUrl string
+param dataverseEnvironments string
+param dataverseTenantId string
+param dataverseClientId string
+param dataverseCredentialType string
+param dataverseCredentialName string
+param azureAuthorityHost string
+param keyVaultDisableChallengeResourceVerification bool
+param accountSyncSchedule string
+param accountSyncColumns string
+param accountSyncTarget string
+param accountSyncTableName string
+param accountSyncWebhookUrl string
+param accountSyncWebhookScope string
+param accountSyncMaxRunSeconds int
+param healthCacheSeconds int
+param credentialExpiryWarningDays int
+
+resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: applicationInsightsName
+}
+
+var blobServiceUri = 'https://${storageAccountName}.blob.${environment().suffixes.storage}'
+var tableServiceUri = 'https://${storageAccountName}.table.${environment().suffixes.storage}'
+// loginEndpoint ends with '/'; the app wants the bare origin.
+var loginEndpoint = environment().authentication.loginEndpoint
+var defaultAuthorityHost = endsWith(loginEndpoint, '/') ? substring(loginEndpoint, 0, length(loginEndpoint) - 1) : loginEndpoint
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource site 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  // azd finds the app to deploy the `api` service of azure.yaml by this tag.
+  tags: union(tags, { 'azd-service-name': 'api' })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    siteConfig: {
+      minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      http20Enabled: true
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${blobServiceUri}/${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      runtime: {
+        name: 'node'
+        version: '22'
+      }
+    }
+  }
+}
+
+// The complete set of app settings (this resource replaces whatever was set by hand). Flex
+// Consumption takes the runtime from functionAppConfig: FUNCTIONS_WORKER_RUNTIME,
+// FUNCTIONS_EXTENSION_VERSION and WEBSITE_RUN_FROM_PACKAGE must not be set.
+//
+// DATAVERSE_CLIENT_SECRET and DATAVERSE_CLIENT_CERTIFICATE_PATH are deliberately absent: they are
+// the local-development credential sources, used only when KEY_VAULT_URL is not set. In Azure the
+// app reads the credential from Key Vault (KEY_VAULT_URL + DATAVERSE_CREDENTIAL_NAME) with its
+// managed identity, so no secret ever sits in an app setting.
+resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: site
+  name: 'appsettings'
+  properties: {
+    // Functions host storage, identity-based (shared keys are disabled on the account).
+    AzureWebJobsStorage__credential: 'managedidentity'
+    AzureWebJobsStorage__clientId: identityClientId
+    AzureWebJobsStorage__blobServiceUri: blobServiceUri
+    AzureWebJobsStorage__tableServiceUri: tableServiceUri
+    // Telemetry with Entra auth: the component has local (key) auth disabled.
+    APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
+    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+    // Azure SDK: which managed identity to use; DefaultAzureCredential limited to
+    // Environment, WorkloadIdentity and ManagedIdentity (no developer-tool credentials in Azure).
+    AZURE_CLIENT_ID: identityClientId
+    AZURE_TOKEN_CREDENTIALS: 'prod'
+    // Dataverse. An empty value means "not set" to the app (src/lib/settings/read.ts).
+    DATAVERSE_URL: dataverseUrl
+    DATAVERSE_ENVIRONMENTS: dataverseEnvironments
+    DATAVERSE_TENANT_ID: dataverseTenantId
+    DATAVERSE_CLIENT_ID: dataverseClientId
+    DATAVERSE_CREDENTIAL_TYPE: dataverseCredentialType
+    KEY_VAULT_URL: keyVaultUri
+    DATAVERSE_CREDENTIAL_NAME: dataverseCredentialName
+    AZURE_AUTHORITY_HOST: empty(azureAuthorityHost) ? defaultAuthorityHost : azureAuthorityHost
+    KEY_VAULT_DISABLE_CHALLENGE_RESOURCE_VERIFICATION: keyVaultDisableChallengeResourceVerification ? 'true' : 'false'
+    // Account sync: checkpoints, leases and the mirror table live in the host storage account.
+    ACCOUNT_SYNC_SCHEDULE: accountSyncSchedule
+    ACCOUNT_SYNC_COLUMNS: accountSyncColumns
+    ACCOUNT_SYNC_TARGET: accountSyncTarget
+    ACCOUNT_SYNC_STORAGE: 'AzureWebJobsStorage'
+    ACCOUNT_SYNC_TABLE_NAME: accountSyncTableName
+    ACCOUNT_SYNC_WEBHOOK_URL: accountSyncWebhookUrl
+    ACCOUNT_SYNC_WEBHOOK_SCOPE: accountSyncWebhookScope
+    ACCOUNT_SYNC_MAX_RUN_SECONDS: string(accountSyncMaxRunSeconds)
+    HEALTH_CACHE_SECONDS: string(healthCacheSeconds)
+    CREDENTIAL_EXPIRY_WARNING_DAYS: string(credentialExpiryWarningDays)
+  }
+}
+
+resource ftpPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+output name string = site.name
+output uri string = 'https://${site.properties.defaultHostName}'

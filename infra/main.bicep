@@ -1,0 +1,202 @@
+// Whole deployment of the Dataverse S2S integration app: Flex Consumption function app with a
+// user-assigned identity, identity-only storage and Application Insights, and the Key Vault that
+// holds the Dataverse client credential. Deployed into an existing resource group (azd asks for
+// one or creates rg-<env>; `az deployment group create` targets one), so a team that was handed
+// a resource group needs no subscription-level rights.
+targetScope = 'resourceGroup'
+
+@minLength(1)
+@maxLength(64)
+@description('azd environment name; seeds the unique suffix of every resource name.')
+param environmentName string
+
+@minLength(1)
+@description('Region of every resource; it must offer the Flex Consumption plan.')
+param location string = resourceGroup().location
+
+@description('Object id of the person or pipeline that operates the vault (azd fills AZURE_PRINCIPAL_ID). Gets Key Vault Secrets Officer and Certificates Officer so it can create the Dataverse credential. Empty: no operator role.')
+param operatorPrincipalId string = ''
+
+@allowed(['User', 'ServicePrincipal', 'Group'])
+@description('Kind of operatorPrincipalId.')
+param operatorPrincipalType string = 'User'
+
+// ----- Dataverse (the app settings of design.md; an empty value means "use the app default") -----
+
+@description('DATAVERSE_URL: one environment, e.g. https://contoso.crm.dynamics.com. Set this or dataverseEnvironments.')
+param dataverseUrl string = ''
+
+@description('DATAVERSE_ENVIRONMENTS: JSON array [{"name","url","tenantId"?}] for several environments or tenants.')
+param dataverseEnvironments string = ''
+
+@description('DATAVERSE_TENANT_ID: home tenant of the app registration. Empty: the tenant of this deployment.')
+param dataverseTenantId string = ''
+
+@description('DATAVERSE_CLIENT_ID: application (client) id of the app registration.')
+param dataverseClientId string = ''
+
+@allowed(['', 'secret', 'certificate'])
+@description('DATAVERSE_CREDENTIAL_TYPE: secret or certificate. Empty: certificate.')
+param dataverseCredentialType string = ''
+
+@description('DATAVERSE_CREDENTIAL_NAME: name of the Key Vault certificate or secret. Empty: dataverse-client.')
+param dataverseCredentialName string = ''
+
+@description('AZURE_AUTHORITY_HOST: Entra authority host. Empty: the authority of this cloud.')
+param azureAuthorityHost string = ''
+
+@description('KEY_VAULT_DISABLE_CHALLENGE_RESOURCE_VERIFICATION: true only for private DNS setups whose vault host name does not end in the vault resource domain.')
+param keyVaultDisableChallengeResourceVerification bool = false
+
+// ----- Account sync and health -----
+
+@description('ACCOUNT_SYNC_SCHEDULE (NCRONTAB, 6 fields). Never empty: the Functions host resolves %ACCOUNT_SYNC_SCHEDULE% itself.')
+param accountSyncSchedule string = ''
+
+@description('ACCOUNT_SYNC_COLUMNS: comma-separated account column logical names. Empty: the app default.')
+param accountSyncColumns string = ''
+
+@allowed(['', 'table', 'http'])
+@description('ACCOUNT_SYNC_TARGET: table (mirror table in the app storage) or http. Empty: table.')
+param accountSyncTarget string = ''
+
+@description('ACCOUNT_SYNC_TABLE_NAME: mirror table name (created here).')
+param accountSyncTableName string = 'accounts'
+
+@description('ACCOUNT_SYNC_WEBHOOK_URL: target URL when accountSyncTarget is http.')
+param accountSyncWebhookUrl string = ''
+
+@description('ACCOUNT_SYNC_WEBHOOK_SCOPE: Entra scope of the managed-identity token sent to the webhook.')
+param accountSyncWebhookScope string = ''
+
+@minValue(30)
+@maxValue(1700)
+@description('ACCOUNT_SYNC_MAX_RUN_SECONDS: time budget of one run; below host.json functionTimeout (30 min).')
+param accountSyncMaxRunSeconds int = 1500
+
+@minValue(0)
+@description('HEALTH_CACHE_SECONDS: how long a health result is reused.')
+param healthCacheSeconds int = 60
+
+@minValue(1)
+@description('CREDENTIAL_EXPIRY_WARNING_DAYS: warn this many days before the credential expires.')
+param credentialExpiryWarningDays int = 30
+
+// ----- Hosting -----
+
+@minValue(1)
+@maxValue(1000)
+@description('Flex Consumption scale-out limit.')
+param maximumInstanceCount int = 40
+
+@allowed([512, 2048, 4096])
+@description('Flex Consumption instance size.')
+param instanceMemoryMB int = 2048
+
+var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName, location))
+var tags = { 'azd-env-name': environmentName }
+var functionAppName = 'func-${resourceToken}'
+var deploymentContainerName = 'app-package'
+
+module identity 'core/security/identity.bicep' = {
+  name: 'identity'
+  params: {
+    name: 'id-func-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring 'core/monitor/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    logAnalyticsName: 'log-${resourceToken}'
+    applicationInsightsName: 'appi-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module storage 'core/storage/storage.bicep' = {
+  name: 'storage'
+  params: {
+    name: 'st${resourceToken}'
+    location: location
+    tags: tags
+    deploymentContainerName: deploymentContainerName
+    tableName: accountSyncTableName
+  }
+}
+
+module keyVault 'core/security/keyvault.bicep' = {
+  name: 'keyvault'
+  params: {
+    name: 'kv-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module roles 'core/security/role-assignments.bicep' = {
+  name: 'role-assignments'
+  params: {
+    appPrincipalId: identity.outputs.principalId
+    storageAccountName: storage.outputs.name
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    keyVaultName: keyVault.outputs.name
+    operatorPrincipalId: operatorPrincipalId
+    operatorPrincipalType: operatorPrincipalType
+  }
+}
+
+module functionApp 'app/function-app.bicep' = {
+  name: 'function-app'
+  params: {
+    name: functionAppName
+    planName: 'plan-${resourceToken}'
+    location: location
+    tags: tags
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    storageAccountName: storage.outputs.name
+    deploymentContainerName: deploymentContainerName
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    keyVaultUri: keyVault.outputs.uri
+    maximumInstanceCount: maximumInstanceCount
+    instanceMemoryMB: instanceMemoryMB
+    dataverseUrl: dataverseUrl
+    dataverseEnvironments: dataverseEnvironments
+    dataverseTenantId: empty(dataverseTenantId) ? tenant().tenantId : dataverseTenantId
+    dataverseClientId: dataverseClientId
+    dataverseCredentialType: empty(dataverseCredentialType) ? 'certificate' : dataverseCredentialType
+    dataverseCredentialName: empty(dataverseCredentialName) ? 'dataverse-client' : dataverseCredentialName
+    azureAuthorityHost: azureAuthorityHost
+    keyVaultDisableChallengeResourceVerification: keyVaultDisableChallengeResourceVerification
+    accountSyncSchedule: empty(accountSyncSchedule) ? '0 */15 * * * *' : accountSyncSchedule
+    accountSyncColumns: accountSyncColumns
+    accountSyncTarget: empty(accountSyncTarget) ? 'table' : accountSyncTarget
+    accountSyncTableName: accountSyncTableName
+    accountSyncWebhookUrl: accountSyncWebhookUrl
+    accountSyncWebhookScope: accountSyncWebhookScope
+    accountSyncMaxRunSeconds: accountSyncMaxRunSeconds
+    healthCacheSeconds: healthCacheSeconds
+    credentialExpiryWarningDays: credentialExpiryWarningDays
+  }
+  // The host starts as soon as the site exists; its identity should already hold its roles.
+  dependsOn: [roles]
+}
+
+// azd reads these into the environment (.azure/<env>/.env). Names and ids only: no key, no
+// connection string, no secret.
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = resourceGroup().name
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+output SERVICE_API_NAME string = functionApp.outputs.name
+output SERVICE_API_URI string = functionApp.outputs.uri
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+output KEY_VAULT_URL string = keyVault.outputs.uri
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output AZURE_MANAGED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
+output AZURE_MANAGED_IDENTITY_PRINCIPAL_ID string = identity.outputs.principalId
+output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
