@@ -1,0 +1,121 @@
+/**
+ * Turns SDK errors into something safe to keep as an error `cause` or to log. Azure SDK errors
+ * (RestError, MSAL errors) carry the request and response objects, headers included, and MSAL
+ * messages can quote request bodies; none of that may reach a log line or health output.
+ */
+
+/** The fields of an SDK error that are safe to keep. */
+export interface SafeErrorSummary {
+  readonly name: string;
+  readonly message: string;
+  readonly status: number | undefined;
+  readonly code: string | undefined;
+  readonly requestId: string | undefined;
+}
+
+const MAX_MESSAGE_LENGTH = 600;
+const REDACTED = '[redacted]';
+
+// Shapes that must never be printed, whatever produced them, with what replaces them.
+const REDACTIONS: readonly (readonly [RegExp, string])[] = [
+  // PEM blocks: private keys, certificates, anything armoured (also a truncated one).
+  [/-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(?:-----END [A-Z0-9 ]+-----|$)/g, REDACTED],
+  // JWTs (access tokens, client assertions): base64url segments of a JSON header '{"'.
+  [/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, REDACTED],
+  // Authorization header values.
+  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${REDACTED}`],
+  // Form fields and JSON properties that carry credentials.
+  [
+    /\b(client_secret|client_assertion|assertion|access_token|refresh_token|password)=[^&\s"]*/gi,
+    `$1=${REDACTED}`,
+  ],
+  [
+    /"(client_secret|client_assertion|access_token|refresh_token|value)"\s*:\s*"[^"]*"/gi,
+    `"$1":"${REDACTED}"`,
+  ],
+];
+
+/**
+ * Removes every known secret value and every secret-shaped substring from `text`, and caps its
+ * length. `knownSecrets` are the literal values this process holds (the client secret, the PEM).
+ */
+export function redactSecrets(text: string, knownSecrets: readonly string[] = []): string {
+  let result = text;
+  for (const secret of knownSecrets) {
+    // Very short strings would blank out ordinary words; real secrets are far longer.
+    if (secret.length >= 8) result = result.split(secret).join(REDACTED);
+  }
+  for (const [pattern, replacement] of REDACTIONS) result = result.replace(pattern, replacement);
+  return result.length > MAX_MESSAGE_LENGTH ? `${result.slice(0, MAX_MESSAGE_LENGTH)}…` : result;
+}
+
+function readString(value: unknown, key: string): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const field = (value as Record<string, unknown>)[key];
+  return typeof field === 'string' && field !== '' ? field : undefined;
+}
+
+function readNumber(value: unknown, key: string): number | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const field = (value as Record<string, unknown>)[key];
+  return typeof field === 'number' ? field : undefined;
+}
+
+function readHeader(response: unknown, name: string): string | undefined {
+  if (typeof response !== 'object' || response === null) return undefined;
+  const headers = (response as { headers?: unknown }).headers;
+  if (typeof headers !== 'object' || headers === null) return undefined;
+  const get = (headers as { get?: unknown }).get;
+  if (typeof get !== 'function') return undefined;
+  const value: unknown = get.call(headers, name);
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Keeps name, redacted message, status, code and request id of anything thrown; drops the rest. */
+export function summarizeError(
+  error: unknown,
+  knownSecrets: readonly string[] = [],
+): SafeErrorSummary {
+  const name = readString(error, 'name') ?? 'Error';
+  const rawMessage =
+    readString(error, 'message') ?? (typeof error === 'string' ? error : 'unknown error');
+  const response =
+    typeof error === 'object' && error !== null
+      ? (error as { response?: unknown }).response
+      : undefined;
+  return {
+    name,
+    message: redactSecrets(rawMessage, knownSecrets),
+    status: readNumber(error, 'statusCode') ?? readNumber(error, 'status'),
+    code: readString(error, 'code') ?? readString(error, 'errorCode'),
+    requestId:
+      readHeader(response, 'x-ms-request-id') ?? readHeader(response, 'x-ms-service-request-id'),
+  };
+}
+
+/**
+ * An Error built only from a {@link SafeErrorSummary}: what our errors keep as `cause`. Its stack
+ * is its own (frames in our code), so inspecting it prints nothing the summary does not hold.
+ */
+export class SanitizedError extends Error {
+  override readonly name: string;
+  readonly status: number | undefined;
+  readonly code: string | undefined;
+  readonly requestId: string | undefined;
+
+  constructor(summary: SafeErrorSummary) {
+    super(summary.message);
+    this.name = summary.name;
+    this.status = summary.status;
+    this.code = summary.code;
+    this.requestId = summary.requestId;
+  }
+}
+
+/** Shorthand: summarise `error` and wrap the summary as a safe `cause`. */
+export function sanitizeError(
+  error: unknown,
+  knownSecrets: readonly string[] = [],
+): SanitizedError {
+  return new SanitizedError(summarizeError(error, knownSecrets));
+}
