@@ -61,5 +61,10 @@ export interface Settings {
   readonly authorityHost: string;
   readonly sync: SyncSettings;
   readonly healthCacheSeconds: number;
+  /**
+   * True when the platform's managed-identity endpoint is present (IDENTITY_ENDPOINT): use
+   * ManagedIdentityCredential; otherwise DefaultAzureCredential (a developer's own sign-in).
+   */
+  readonly managedIdentityEndpointAvailable: boolean;
   readonly credentialExpiryWarningDays: number;
 }

@@ -52,6 +52,7 @@ export function settingsFor(input: {
       maxRunSeconds: 240,
     },
     healthCacheSeconds: 30,
+    managedIdentityEndpointAvailable: true,
     credentialExpiryWarningDays: 14,
   };
 }

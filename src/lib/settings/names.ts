@@ -1,0 +1,68 @@
+/**
+ * Names of every app setting `loadSettings` reads. README, local.settings.sample.json and infra/
+ * must use exactly these (a parity test checks them against `SETTING_NAMES`).
+ */
+export const DATAVERSE_URL = 'DATAVERSE_URL';
+export const DATAVERSE_ENVIRONMENTS = 'DATAVERSE_ENVIRONMENTS';
+export const DATAVERSE_TENANT_ID = 'DATAVERSE_TENANT_ID';
+export const DATAVERSE_CLIENT_ID = 'DATAVERSE_CLIENT_ID';
+export const DATAVERSE_CREDENTIAL_TYPE = 'DATAVERSE_CREDENTIAL_TYPE';
+export const KEY_VAULT_URL = 'KEY_VAULT_URL';
+export const DATAVERSE_CREDENTIAL_NAME = 'DATAVERSE_CREDENTIAL_NAME';
+export const DATAVERSE_CLIENT_SECRET = 'DATAVERSE_CLIENT_SECRET';
+export const DATAVERSE_CLIENT_CERTIFICATE_PATH = 'DATAVERSE_CLIENT_CERTIFICATE_PATH';
+export const AZURE_CLIENT_ID = 'AZURE_CLIENT_ID';
+export const AZURE_AUTHORITY_HOST = 'AZURE_AUTHORITY_HOST';
+export const KEY_VAULT_DISABLE_CHALLENGE_RESOURCE_VERIFICATION =
+  'KEY_VAULT_DISABLE_CHALLENGE_RESOURCE_VERIFICATION';
+export const ACCOUNT_SYNC_SCHEDULE = 'ACCOUNT_SYNC_SCHEDULE';
+export const ACCOUNT_SYNC_COLUMNS = 'ACCOUNT_SYNC_COLUMNS';
+export const ACCOUNT_SYNC_TARGET = 'ACCOUNT_SYNC_TARGET';
+export const ACCOUNT_SYNC_STORAGE = 'ACCOUNT_SYNC_STORAGE';
+export const ACCOUNT_SYNC_TABLE_NAME = 'ACCOUNT_SYNC_TABLE_NAME';
+export const ACCOUNT_SYNC_WEBHOOK_URL = 'ACCOUNT_SYNC_WEBHOOK_URL';
+export const ACCOUNT_SYNC_WEBHOOK_SCOPE = 'ACCOUNT_SYNC_WEBHOOK_SCOPE';
+export const ACCOUNT_SYNC_MAX_RUN_SECONDS = 'ACCOUNT_SYNC_MAX_RUN_SECONDS';
+export const HEALTH_CACHE_SECONDS = 'HEALTH_CACHE_SECONDS';
+export const CREDENTIAL_EXPIRY_WARNING_DAYS = 'CREDENTIAL_EXPIRY_WARNING_DAYS';
+
+/**
+ * The app's own settings. The storage connection setting they point at (default
+ * `AzureWebJobsStorage`, plus its `__accountName`-style variants) is the Functions host's own
+ * setting and is listed separately in {@link DEFAULT_STORAGE_SETTING} / {@link STORAGE_SUFFIXES}.
+ */
+export const SETTING_NAMES: readonly string[] = Object.freeze([
+  DATAVERSE_URL,
+  DATAVERSE_ENVIRONMENTS,
+  DATAVERSE_TENANT_ID,
+  DATAVERSE_CLIENT_ID,
+  DATAVERSE_CREDENTIAL_TYPE,
+  KEY_VAULT_URL,
+  DATAVERSE_CREDENTIAL_NAME,
+  DATAVERSE_CLIENT_SECRET,
+  DATAVERSE_CLIENT_CERTIFICATE_PATH,
+  AZURE_CLIENT_ID,
+  AZURE_AUTHORITY_HOST,
+  KEY_VAULT_DISABLE_CHALLENGE_RESOURCE_VERIFICATION,
+  ACCOUNT_SYNC_SCHEDULE,
+  ACCOUNT_SYNC_COLUMNS,
+  ACCOUNT_SYNC_TARGET,
+  ACCOUNT_SYNC_STORAGE,
+  ACCOUNT_SYNC_TABLE_NAME,
+  ACCOUNT_SYNC_WEBHOOK_URL,
+  ACCOUNT_SYNC_WEBHOOK_SCOPE,
+  ACCOUNT_SYNC_MAX_RUN_SECONDS,
+  HEALTH_CACHE_SECONDS,
+  CREDENTIAL_EXPIRY_WARNING_DAYS,
+]);
+
+/** The storage connection setting used when ACCOUNT_SYNC_STORAGE is not set. */
+export const DEFAULT_STORAGE_SETTING = 'AzureWebJobsStorage';
+
+/** Suffixes of the identity-based storage connection form, e.g. `AzureWebJobsStorage__accountName`. */
+export const STORAGE_SUFFIXES: readonly string[] = Object.freeze([
+  '__accountName',
+  '__blobServiceUri',
+  '__tableServiceUri',
+  '__clientId',
+]);

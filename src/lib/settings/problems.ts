@@ -1,0 +1,47 @@
+import { ConfigurationError } from '../errors';
+
+/** One invalid or missing setting: which, what is wrong, and a value that would be valid. */
+export interface SettingProblem {
+  readonly setting: string;
+  readonly problem: string;
+  readonly example: string;
+}
+
+/**
+ * Collects every problem first, so an operator fixes all settings in one round instead of
+ * redeploying once per error. Problem texts must never contain a secret value: callers pass
+ * only descriptions (and, for non-secret settings, the offending value via {@link shown}).
+ */
+export class ProblemList {
+  private readonly problems: SettingProblem[] = [];
+
+  add(setting: string, problem: string, example: string): void {
+    this.problems.push({ setting, problem, example });
+  }
+
+  get count(): number {
+    return this.problems.length;
+  }
+
+  /** Throws one ConfigurationError listing every problem, one per line. */
+  throwIfAny(): void {
+    if (this.problems.length === 0) return;
+    const lines = this.problems.map(
+      (p) => `- ${p.setting}: ${p.problem}. Example: ${p.setting}=${p.example}`,
+    );
+    const noun = this.problems.length === 1 ? 'setting is' : 'settings are';
+    throw new ConfigurationError(
+      `${String(this.problems.length)} app ${noun} missing or invalid:\n${lines.join('\n')}`,
+      {
+        code: 'InvalidSettings',
+        hint: 'Fix the listed app settings (Function App → Settings → Environment variables, or local.settings.json) and restart.',
+      },
+    );
+  }
+}
+
+/** Quotes a non-secret value for a problem text, shortened so a pasted blob cannot flood logs. */
+export function shown(value: string): string {
+  const short = value.length > 80 ? `${value.slice(0, 77)}...` : value;
+  return JSON.stringify(short);
+}

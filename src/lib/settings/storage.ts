@@ -1,0 +1,109 @@
+import type { StorageConnection } from '../settingsTypes';
+import { ACCOUNT_SYNC_STORAGE, DEFAULT_STORAGE_SETTING } from './names';
+import { type ProblemList, shown } from './problems';
+import { readSetting, type SettingsSource } from './read';
+import { checkGuid, checkOriginUrl } from './values';
+
+const SETTING_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+const ACCOUNT_NAME = /^[a-z0-9]{3,24}$/;
+const CONNECTION_KEYS = ['usedevelopmentstorage', 'accountname', 'blobendpoint', 'tableendpoint'];
+
+/** True when the value parses as `Key=Value;...` and names an account, endpoint or the emulator. */
+function looksLikeConnectionString(value: string): boolean {
+  const pairs = value.split(';').filter((p) => p.trim() !== '');
+  if (pairs.length === 0 || !pairs.every((p) => /^\s*[A-Za-z]+\s*=/.test(p))) return false;
+  const keys = pairs.map((p) => p.slice(0, p.indexOf('=')).trim().toLowerCase());
+  return keys.some((k) => CONNECTION_KEYS.includes(k));
+}
+
+function serviceUri(
+  env: SettingsSource,
+  setting: string,
+  problems: ProblemList,
+): string | undefined {
+  const value = readSetting(env, setting);
+  if (value === undefined) return undefined;
+  // Azurite on 127.0.0.1 speaks http; real accounts are https only.
+  const checked = checkOriginUrl(value, { allowLoopbackHttp: true });
+  if (checked.ok) return checked.value;
+  problems.add(setting, checked.problem, 'https://contosostorage.table.core.windows.net');
+  return undefined;
+}
+
+function parseIdentityBased(
+  env: SettingsSource,
+  name: string,
+  problems: ProblemList,
+): StorageConnection | undefined {
+  const accountSetting = `${name}__accountName`;
+  const account = readSetting(env, accountSetting);
+  if (account !== undefined && !ACCOUNT_NAME.test(account)) {
+    problems.add(
+      accountSetting,
+      `must be a storage account name (3-24 lowercase letters or digits), got ${shown(account)}`,
+      'contosostorage',
+    );
+  }
+  const validAccount = account !== undefined && ACCOUNT_NAME.test(account) ? account : undefined;
+  const blob = serviceUri(env, `${name}__blobServiceUri`, problems);
+  const table = serviceUri(env, `${name}__tableServiceUri`, problems);
+  const clientIdSetting = `${name}__clientId`;
+  const clientIdValue = readSetting(env, clientIdSetting);
+  const clientId = clientIdValue === undefined ? undefined : checkGuid(clientIdValue);
+  if (clientId?.ok === false)
+    problems.add(clientIdSetting, clientId.problem, '00000000-0000-0000-0000-000000000000');
+
+  const fromAccount = (service: string): string | undefined =>
+    validAccount === undefined ? undefined : `https://${validAccount}.${service}.core.windows.net`;
+  const blobServiceUri = blob ?? fromAccount('blob');
+  const tableServiceUri = table ?? fromAccount('table');
+  if (account === undefined && (blobServiceUri === undefined || tableServiceUri === undefined)) {
+    // Checkpoints live in blobs and the mirror in tables: the sync needs both services.
+    problems.add(
+      name,
+      `is required: a storage connection string, or identity-based ${name}__accountName (or both ${name}__blobServiceUri and ${name}__tableServiceUri)`,
+      'UseDevelopmentStorage=true',
+    );
+    return undefined;
+  }
+  if (blobServiceUri === undefined || tableServiceUri === undefined || clientId?.ok === false)
+    return undefined;
+  return {
+    settingName: name,
+    blobServiceUri,
+    tableServiceUri,
+    ...(clientId?.ok === true ? { clientId: clientId.value } : {}),
+  };
+}
+
+/**
+ * Resolves the storage connection named by ACCOUNT_SYNC_STORAGE (default AzureWebJobsStorage)
+ * the way the Functions host does: the `<NAME>` connection string wins; otherwise the
+ * identity-based `<NAME>__accountName` / `__blobServiceUri` / `__tableServiceUri` / `__clientId`.
+ * A connection string may hold an account key, so it is never quoted in a problem.
+ */
+export function parseStorage(
+  env: SettingsSource,
+  problems: ProblemList,
+): StorageConnection | undefined {
+  const name = readSetting(env, ACCOUNT_SYNC_STORAGE) ?? DEFAULT_STORAGE_SETTING;
+  if (!SETTING_NAME.test(name)) {
+    problems.add(
+      ACCOUNT_SYNC_STORAGE,
+      `must be the name of an app setting (letters, digits, underscores), got ${shown(name)}`,
+      DEFAULT_STORAGE_SETTING,
+    );
+    return undefined;
+  }
+  const connectionString = readSetting(env, name);
+  if (connectionString === undefined) return parseIdentityBased(env, name, problems);
+  if (!looksLikeConnectionString(connectionString)) {
+    problems.add(
+      name,
+      'is not a storage connection string (expected Key=Value pairs such as AccountName=...;AccountKey=... or UseDevelopmentStorage=true)',
+      'DefaultEndpointsProtocol=https;AccountName=contosostorage;AccountKey=<key>;EndpointSuffix=core.windows.net',
+    );
+    return undefined;
+  }
+  return { settingName: name, connectionString };
+}

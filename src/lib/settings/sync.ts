@@ -1,0 +1,150 @@
+import type { StorageConnection, SyncSettings, SyncTargetKind } from '../settingsTypes';
+import {
+  ACCOUNT_SYNC_COLUMNS,
+  ACCOUNT_SYNC_MAX_RUN_SECONDS,
+  ACCOUNT_SYNC_SCHEDULE,
+  ACCOUNT_SYNC_TABLE_NAME,
+  ACCOUNT_SYNC_TARGET,
+  ACCOUNT_SYNC_WEBHOOK_SCOPE,
+  ACCOUNT_SYNC_WEBHOOK_URL,
+} from './names';
+import { checkNcrontab } from './ncrontab';
+import { type ProblemList, shown } from './problems';
+import { readSetting, type SettingsSource } from './read';
+import { checkEndpointUrl, checkInteger } from './values';
+
+export const DEFAULT_SCHEDULE = '0 */15 * * * *';
+export const DEFAULT_COLUMNS =
+  'name,accountnumber,telephone1,emailaddress1,address1_city,revenue,statecode';
+/** Below host.json functionTimeout (00:30:00) so a run ends cleanly before the host kills it. */
+export const DEFAULT_MAX_RUN_SECONDS = 1500;
+const ALWAYS_COLUMNS = ['accountid', 'versionnumber'];
+const LOGICAL_NAME = /^[a-z][a-z0-9_]{0,99}$/;
+const TABLE_NAME = /^[A-Za-z][A-Za-z0-9]{2,62}$/;
+// An Entra resource or scope: api://..., https://..., or an app id GUID, optionally with /.default.
+const SCOPE =
+  /^(?:[a-z][a-z0-9+.-]*:\/\/\S+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:\/\.default)?)$/i;
+
+function parseColumns(env: SettingsSource, problems: ProblemList): string[] {
+  const value = readSetting(env, ACCOUNT_SYNC_COLUMNS) ?? DEFAULT_COLUMNS;
+  const columns = value
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
+  const invalid = columns.filter((c) => !LOGICAL_NAME.test(c));
+  if (invalid.length > 0) {
+    problems.add(
+      ACCOUNT_SYNC_COLUMNS,
+      `must be a comma-separated list of lowercase column logical names; not valid: ${invalid.map(shown).join(', ')}`,
+      DEFAULT_COLUMNS,
+    );
+  }
+  return [...new Set([ALWAYS_COLUMNS[0] ?? 'accountid', ...columns, ...ALWAYS_COLUMNS])];
+}
+
+function parseTarget(env: SettingsSource, problems: ProblemList): SyncTargetKind {
+  const value = readSetting(env, ACCOUNT_SYNC_TARGET)?.toLowerCase() ?? 'table';
+  if (value === 'table' || value === 'http') return value;
+  problems.add(ACCOUNT_SYNC_TARGET, `must be table or http, got ${shown(value)}`, 'table');
+  return 'table';
+}
+
+function parseTableName(env: SettingsSource, problems: ProblemList): string {
+  const value = readSetting(env, ACCOUNT_SYNC_TABLE_NAME) ?? 'accounts';
+  if (!TABLE_NAME.test(value) || value.toLowerCase() === 'tables') {
+    problems.add(
+      ACCOUNT_SYNC_TABLE_NAME,
+      `must be an Azure table name (3-63 letters or digits, starting with a letter, not "tables"), got ${shown(value)}`,
+      'accounts',
+    );
+  }
+  return value;
+}
+
+function parseWebhook(
+  env: SettingsSource,
+  target: SyncTargetKind,
+  problems: ProblemList,
+): { url?: string; scope?: string } {
+  const urlValue = readSetting(env, ACCOUNT_SYNC_WEBHOOK_URL);
+  const scope = readSetting(env, ACCOUNT_SYNC_WEBHOOK_SCOPE);
+  const example = 'https://mirror.contoso.com/api/accounts';
+  let url: string | undefined;
+  if (urlValue === undefined) {
+    if (target === 'http')
+      problems.add(
+        ACCOUNT_SYNC_WEBHOOK_URL,
+        `is required when ${ACCOUNT_SYNC_TARGET}=http`,
+        example,
+      );
+  } else {
+    // The URL may carry a function key in its query: never quote it.
+    const checked = checkEndpointUrl(urlValue);
+    if (checked.ok) url = checked.value;
+    else problems.add(ACCOUNT_SYNC_WEBHOOK_URL, checked.problem, example);
+  }
+  if (scope !== undefined && !SCOPE.test(scope)) {
+    problems.add(
+      ACCOUNT_SYNC_WEBHOOK_SCOPE,
+      'must be an Entra resource or scope (api://..., https://..., or an application id), optionally ending in /.default',
+      'api://00000000-0000-0000-0000-000000000000/.default',
+    );
+  }
+  return { ...(url === undefined ? {} : { url }), ...(scope === undefined ? {} : { scope }) };
+}
+
+/** Reads an optional whole-number setting within [min, max], reporting bad values. */
+export function integerSetting(
+  env: SettingsSource,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+  problems: ProblemList,
+): number {
+  const value = readSetting(env, name);
+  if (value === undefined) return fallback;
+  const checked = checkInteger(value, min, max);
+  if (checked.ok) return checked.value;
+  problems.add(name, `${checked.problem}, got ${shown(value)}`, String(fallback));
+  return fallback;
+}
+
+/** Reads the ACCOUNT_SYNC_* settings; `storage` was resolved by parseStorage. */
+export function parseSync(
+  env: SettingsSource,
+  storage: StorageConnection | undefined,
+  problems: ProblemList,
+): SyncSettings | undefined {
+  const scheduleValue = readSetting(env, ACCOUNT_SYNC_SCHEDULE) ?? DEFAULT_SCHEDULE;
+  const schedule = checkNcrontab(scheduleValue);
+  if (!schedule.ok)
+    problems.add(
+      ACCOUNT_SYNC_SCHEDULE,
+      `${schedule.problem}, got ${shown(scheduleValue)}`,
+      '0 */5 * * * *',
+    );
+  const columns = parseColumns(env, problems);
+  const target = parseTarget(env, problems);
+  const tableName = parseTableName(env, problems);
+  const webhook = parseWebhook(env, target, problems);
+  const maxRunSeconds = integerSetting(
+    env,
+    ACCOUNT_SYNC_MAX_RUN_SECONDS,
+    DEFAULT_MAX_RUN_SECONDS,
+    30,
+    86400,
+    problems,
+  );
+  if (!schedule.ok || storage === undefined) return undefined;
+  return {
+    schedule: schedule.value,
+    columns,
+    target,
+    storage,
+    tableName,
+    ...(webhook.url === undefined ? {} : { webhookUrl: webhook.url }),
+    ...(webhook.scope === undefined ? {} : { webhookScope: webhook.scope }),
+    maxRunSeconds,
+  };
+}
