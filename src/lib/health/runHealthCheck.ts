@@ -1,0 +1,202 @@
+import type { DataverseTokenProvider } from '../auth/types';
+import type { DataverseClient } from '../dataverse/types';
+import { describeError } from '../errors';
+import type { EnvironmentSettings } from '../settingsTypes';
+import { credentialExpiryCheck } from './credentialExpiry';
+import { lastSyncCheck, type LastSyncFacts, scheduleIntervalInMs } from './lastSync';
+import { type HealthCheckResult, type HealthReport, worstStatus } from './types';
+
+/** Everything one health check needs; the runtime wires the real parts, tests their own. */
+export interface HealthDependencies {
+  readonly environments: readonly EnvironmentSettings[];
+  readonly tokenProvider: DataverseTokenProvider;
+  readonly clientFor: (environment: EnvironmentSettings) => DataverseClient;
+  /** Last successful sync per environment (from the sync checkpoints). */
+  readonly lastSync: (environment: EnvironmentSettings) => Promise<LastSyncFacts>;
+  readonly syncSchedule: string;
+  readonly credentialExpiryWarningDays: number;
+  /** The whole check's budget: unfinished steps are reported as failed, never waited on. */
+  readonly timeoutInMs: number;
+  readonly now: () => Date;
+}
+
+/** A recent 429 (within this window) turns the throttling check into a warning. */
+const RECENT_THROTTLING_WINDOW_IN_MS = 5 * 60 * 1000;
+
+/**
+ * Runs every check once: credential expiry, and per environment token → WhoAmI, last sync,
+ * recent throttling. Steps that have not finished when the timeout fires are reported as
+ * failed with the step named, so monitoring never waits on a hung call.
+ */
+export async function runHealthCheck(deps: HealthDependencies): Promise<HealthReport> {
+  const checks = new Map<string, HealthCheckResult>();
+  const pending = new Map<string, string>();
+  const record = (key: string, result: HealthCheckResult): void => {
+    pending.delete(key);
+    checks.set(key, result);
+  };
+  const abort = new AbortController();
+  const work = Promise.all([
+    checkCredential(deps, record, pending),
+    ...deps.environments.map((env) => checkEnvironment(deps, env, record, pending, abort.signal)),
+  ]);
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => {
+      resolve('timeout');
+    }, deps.timeoutInMs);
+  });
+  const outcome = await Promise.race([work.then(() => 'done' as const), timedOut]);
+  clearTimeout(timer);
+  if (outcome === 'timeout') {
+    abort.abort();
+    const time = deps.now().toISOString();
+    for (const [key, componentId] of pending) {
+      checks.set(key, {
+        componentId,
+        status: 'fail',
+        time,
+        output: `No answer within the health check's ${deps.timeoutInMs} ms budget (step ${key}). The service may be hung or throttling this application user; see the function logs.`,
+      });
+    }
+  }
+  return assemble(checks, deps.now());
+}
+
+type Record_ = (key: string, result: HealthCheckResult) => void;
+
+async function checkCredential(
+  deps: HealthDependencies,
+  record: Record_,
+  pending: Map<string, string>,
+): Promise<void> {
+  const key = 'credential:expiry';
+  pending.set(key, 'credential');
+  try {
+    const credential = await deps.tokenProvider.describeCredential();
+    record(key, credentialExpiryCheck(credential, deps.credentialExpiryWarningDays, deps.now()));
+  } catch (error) {
+    record(key, failed('credential', deps.now(), error));
+  }
+}
+
+async function checkEnvironment(
+  deps: HealthDependencies,
+  env: EnvironmentSettings,
+  record: Record_,
+  pending: Map<string, string>,
+  signal: AbortSignal,
+): Promise<void> {
+  for (const step of ['token', 'whoAmI', 'lastSync', 'throttling'])
+    pending.set(`${env.name}:${step}`, env.name);
+  await Promise.all([checkDataverse(deps, env, record, signal), checkLastSync(deps, env, record)]);
+}
+
+async function checkDataverse(
+  deps: HealthDependencies,
+  env: EnvironmentSettings,
+  record: Record_,
+  signal: AbortSignal,
+): Promise<void> {
+  const tokenStarted = performance.now();
+  try {
+    await deps.tokenProvider.getToken(env, { signal });
+    record(`${env.name}:token`, {
+      componentId: env.name,
+      componentType: 'Entra ID token',
+      status: 'pass',
+      observedValue: Math.round(performance.now() - tokenStarted),
+      observedUnit: 'ms',
+      time: deps.now().toISOString(),
+    });
+  } catch (error) {
+    record(`${env.name}:token`, failed(env.name, deps.now(), error));
+    record(`${env.name}:whoAmI`, {
+      componentId: env.name,
+      status: 'fail',
+      time: deps.now().toISOString(),
+      output: 'Not attempted: no access token (see the token check).',
+    });
+    recordThrottling(deps, env, record);
+    return;
+  }
+  const client = deps.clientFor(env);
+  try {
+    const who = await client.whoAmI(signal);
+    record(`${env.name}:whoAmI`, {
+      componentId: env.name,
+      componentType: 'Dataverse WhoAmI',
+      status: 'pass',
+      observedValue: who.latencyInMs,
+      observedUnit: 'ms',
+      time: deps.now().toISOString(),
+      url: env.url,
+      userId: who.UserId,
+      organizationId: who.OrganizationId,
+      ...(who.dopHint === undefined ? {} : { dopHint: who.dopHint }),
+    });
+  } catch (error) {
+    record(`${env.name}:whoAmI`, failed(env.name, deps.now(), error));
+  }
+  recordThrottling(deps, env, record);
+}
+
+function recordThrottling(
+  deps: HealthDependencies,
+  env: EnvironmentSettings,
+  record: Record_,
+): void {
+  const stats = deps.clientFor(env).stats();
+  const now = deps.now();
+  const recent =
+    stats.lastThrottledAt !== undefined &&
+    now.getTime() - stats.lastThrottledAt.getTime() < RECENT_THROTTLING_WINDOW_IN_MS;
+  record(`${env.name}:throttling`, {
+    componentId: env.name,
+    componentType: 'service protection',
+    status: recent ? 'warn' : 'pass',
+    observedValue: stats.throttledResponses,
+    observedUnit: '429 responses since start',
+    time: now.toISOString(),
+    throttledWaitInMs: stats.throttledWaitInMs,
+    ...(recent
+      ? {
+          output: `Dataverse throttled this application user (429) in the last 5 minutes; work slows down but is not lost. Persistent throttling means other integrations share the user's limits.`,
+        }
+      : {}),
+  });
+}
+
+async function checkLastSync(
+  deps: HealthDependencies,
+  env: EnvironmentSettings,
+  record: Record_,
+): Promise<void> {
+  const key = `${env.name}:lastSync`;
+  try {
+    const facts = await deps.lastSync(env);
+    const now = deps.now();
+    record(key, lastSyncCheck(env.name, facts, scheduleIntervalInMs(deps.syncSchedule, now), now));
+  } catch (error) {
+    record(key, { ...failed(env.name, deps.now(), error), status: 'warn' });
+  }
+}
+
+function failed(componentId: string, now: Date, error: unknown): HealthCheckResult {
+  return { componentId, status: 'fail', time: now.toISOString(), output: describeError(error) };
+}
+
+function assemble(checks: Map<string, HealthCheckResult>, now: Date): HealthReport {
+  const grouped: Record<string, HealthCheckResult[]> = {};
+  for (const [key, result] of [...checks].sort(([a], [b]) => a.localeCompare(b))) {
+    grouped[key] = [result];
+  }
+  const status = worstStatus([...checks.values()].map((c) => c.status));
+  return {
+    status,
+    description:
+      'Dataverse S2S integration: credential, token, WhoAmI and account sync per environment',
+    time: now.toISOString(),
+    checks: grouped,
+  };
+}
