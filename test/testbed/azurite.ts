@@ -93,7 +93,11 @@ export async function startAzurite(options: StartAzuriteOptions = {}): Promise<R
     if (running?.pid === undefined || running.exitCode !== null || running.signalCode !== null) {
       return;
     }
-    const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));
+    const exited = new Promise<void>((resolve) =>
+      running.once('exit', () => {
+        resolve();
+      }),
+    );
     killGroup(running.pid, 'SIGTERM');
     const forceKill = setTimeout(() => {
       if (running.pid !== undefined) killGroup(running.pid, 'SIGKILL');
@@ -151,7 +155,9 @@ async function findFreePorts(count: number): Promise<number[]> {
       servers.push(server);
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
-        server.listen(0, '127.0.0.1', () => resolve());
+        server.listen(0, '127.0.0.1', () => {
+          resolve();
+        });
       });
       const address = server.address();
       if (address === null || typeof address === 'string') throw new Error('no TCP address');
@@ -160,7 +166,14 @@ async function findFreePorts(count: number): Promise<number[]> {
     return ports;
   } finally {
     await Promise.all(
-      servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
+      servers.map(
+        (server) =>
+          new Promise<void>((resolve) =>
+            server.close(() => {
+              resolve();
+            }),
+          ),
+      ),
     );
   }
 }

@@ -1,0 +1,127 @@
+import type { TokenCredential } from '@azure/identity';
+
+import { createTokenProvider, type DataverseTokenProvider } from './auth';
+import { createDefaultManagedIdentityCredential } from './auth/managedIdentity';
+import { type ClosableDataverseClient, createDataverseClient } from './dataverse';
+import type { DataverseClient } from './dataverse/types';
+import { describeError } from './errors';
+import { createHealthService } from './health/healthService';
+import { runHealthCheck } from './health/runHealthCheck';
+import type { Logger } from './logger';
+import type { Runtime } from './runtime';
+import { loadSettings, type SettingsSource } from './settings';
+import type { EnvironmentSettings, Settings } from './settingsTypes';
+import { createSyncService } from './sync/syncService';
+
+/** Tuning the runtime passes on; tests and benchmarks shorten it, production keeps defaults. */
+export interface RuntimeOptions {
+  /** Where settings come from; default process.env (read only by the settings module). */
+  readonly source?: SettingsSource;
+  /** Process-wide logger for shared clients; per-run loggers come with each operation. */
+  readonly logger: Logger;
+  /** The whole health check's budget. Default 20 s, below any poller's timeout. */
+  readonly healthTimeoutInMs?: number;
+}
+
+const DEFAULT_HEALTH_TIMEOUT_IN_MS = 20_000;
+
+/**
+ * The token provider as the runtime builds it. Exported so that `doctor` (src/cli) checks the
+ * very same pieces one step at a time instead of a look-alike.
+ */
+export function createRuntimeTokenProvider(
+  settings: Settings,
+  logger: Logger,
+): DataverseTokenProvider {
+  return createTokenProvider({
+    settings,
+    logger,
+    managedIdentityAvailable: settings.managedIdentityEndpointAvailable,
+  });
+}
+
+/**
+ * One Dataverse client per environment (keyed by name), each taking its tokens from
+ * `tokenProvider`, as the runtime builds them. Closable so a short-lived caller (the CLI)
+ * can drop its keep-alive sockets.
+ */
+export function createRuntimeDataverseClients(
+  settings: Settings,
+  tokenProvider: DataverseTokenProvider,
+  logger: Logger,
+): Map<string, ClosableDataverseClient> {
+  return new Map(
+    settings.environments.map((environment) => [
+      environment.name,
+      createDataverseClient({
+        environment,
+        logger,
+        applicationClientId: settings.clientId,
+        getToken: async (request) => (await tokenProvider.getToken(environment, request)).token,
+      }),
+    ]),
+  );
+}
+
+/**
+ * Builds the process-wide runtime: settings, token provider, one Dataverse client per
+ * environment, the health service and the sync service. Reads the credential once (Key Vault
+ * through the managed identity) so that a broken credential fails initialisation with a
+ * precise error — and, the promise being dropped, is retried by the next invocation.
+ */
+export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const settings = loadSettings(options.source);
+  const logger = options.logger;
+  const tokenProvider = createRuntimeTokenProvider(settings, logger);
+  await tokenProvider.describeCredential();
+
+  const clients: ReadonlyMap<string, DataverseClient> = createRuntimeDataverseClients(
+    settings,
+    tokenProvider,
+    logger,
+  );
+  const clientFor = (environment: EnvironmentSettings): DataverseClient => {
+    const client = clients.get(environment.name);
+    if (client === undefined)
+      throw new Error(`No Dataverse client for environment ${environment.name}`);
+    return client;
+  };
+
+  let identity: TokenCredential | undefined;
+  const managedIdentity = (): TokenCredential => {
+    identity ??= createDefaultManagedIdentityCredential({
+      managedIdentityAvailable: settings.managedIdentityEndpointAvailable,
+      clientId: settings.managedIdentityClientId,
+    });
+    return identity;
+  };
+  const sync = createSyncService({ settings, clients: [...clients.values()], managedIdentity });
+
+  const health = createHealthService({
+    cacheSeconds: settings.healthCacheSeconds,
+    nowInMs: Date.now,
+    check: () =>
+      runHealthCheck({
+        environments: settings.environments,
+        tokenProvider,
+        clientFor,
+        lastSync: (environment) => sync.lastSync(environment.name),
+        syncSchedule: settings.sync.schedule,
+        credentialExpiryWarningDays: settings.credentialExpiryWarningDays,
+        timeoutInMs: options.healthTimeoutInMs ?? DEFAULT_HEALTH_TIMEOUT_IN_MS,
+        now: () => new Date(),
+      }),
+  });
+
+  logger.info(
+    `Dataverse runtime ready: ${settings.environments.map((e) => `${e.name} (${e.url})`).join(', ')}; credential ${settings.credentialType} from ${settings.credentialSource.kind}`,
+  );
+  return { settings, tokenProvider, clientFor, health, sync };
+}
+
+/** Startup failures, logged once with their fix before the promise is dropped. */
+export function logStartupFailure(logger: Logger, error: unknown): void {
+  logger.error(`Dataverse runtime could not start: ${describeError(error)}`);
+}
+
+export type { Settings };

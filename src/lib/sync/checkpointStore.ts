@@ -1,0 +1,132 @@
+import type { ContainerClient } from '@azure/storage-blob';
+
+import { IntegrationError } from '../errors';
+import { parseCheckpoint } from './checkpointFormat';
+import { CheckpointConflictError } from './errors';
+import type { CheckpointStore, StoredCheckpoint, SyncCheckpoint } from './types';
+
+/** Default container for checkpoints and lock blobs. */
+export const SYNC_CONTAINER_NAME = 'account-sync';
+
+/** Blob name of an environment's checkpoint. */
+export function checkpointBlobName(environment: string): string {
+  return `checkpoints/${encodeURIComponent(environment)}.json`;
+}
+
+/**
+ * Checkpoints as one JSON blob per environment. Every write is conditional on the ETag read
+ * (or on the blob not existing yet), so a stale writer fails loudly instead of overwriting a
+ * newer position.
+ */
+export class BlobCheckpointStore implements CheckpointStore {
+  private containerReady: Promise<void> | undefined;
+
+  constructor(private readonly container: ContainerClient) {}
+
+  async read(environment: string): Promise<StoredCheckpoint | undefined> {
+    await this.ensureContainer();
+    const blob = this.container.getBlobClient(checkpointBlobName(environment));
+    let buffer: Buffer;
+    let etag: string | undefined;
+    try {
+      const response = await blob.download();
+      etag = response.etag;
+      buffer = await streamToBuffer(response.readableStreamBody);
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw storageError('read checkpoint', environment, error);
+    }
+    if (etag === undefined) throw storageError('read checkpoint', environment, 'no ETag');
+    return { checkpoint: parseCheckpoint(buffer.toString('utf8'), environment), etag };
+  }
+
+  async write(
+    environment: string,
+    checkpoint: SyncCheckpoint,
+    expectedEtag: string | undefined,
+  ): Promise<string> {
+    await this.ensureContainer();
+    const body = JSON.stringify(checkpoint, null, 2);
+    const blob = this.container.getBlockBlobClient(checkpointBlobName(environment));
+    try {
+      const response = await blob.upload(body, Buffer.byteLength(body), {
+        conditions: expectedEtag === undefined ? { ifNoneMatch: '*' } : { ifMatch: expectedEtag },
+        blobHTTPHeaders: { blobContentType: 'application/json' },
+      });
+      if (response.etag === undefined) throw new Error('no ETag in upload response');
+      return response.etag;
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 412 || status === 409) {
+        throw new CheckpointConflictError('Checkpoint was changed by another writer', {
+          step: 'write checkpoint',
+          environment,
+          status,
+          code: 'CheckpointConflict',
+          retryable: true,
+          hint: 'Another sync run wrote this environment at the same time; this run stopped without overwriting it.',
+          cause: error,
+        });
+      }
+      throw storageError('write checkpoint', environment, error);
+    }
+  }
+
+  private async ensureContainer(): Promise<void> {
+    this.containerReady ??= this.container.createIfNotExists().then(
+      () => undefined,
+      (error: unknown) => {
+        this.containerReady = undefined; // let the next call try again
+        throw error;
+      },
+    );
+    try {
+      await this.containerReady;
+    } catch (error) {
+      throw storageError('create checkpoint container', undefined, error);
+    }
+  }
+}
+
+/** HTTP status of an Azure SDK RestError, if any. */
+export function statusOf(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const status = (error as { statusCode?: unknown }).statusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/** Service error code of an Azure SDK RestError, if any. */
+export function codeOf(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** Wraps a storage failure in the app's error family (no SAS or key ever in the message). */
+export function storageError(
+  step: string,
+  environment: string | undefined,
+  error: unknown,
+): IntegrationError {
+  const status = statusOf(error);
+  const code = codeOf(error);
+  const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  return new IntegrationError(`Storage request failed: ${reason ?? 'unknown error'}`, {
+    step,
+    environment,
+    status,
+    code,
+    retryable: status === undefined || status === 408 || status === 429 || status >= 500,
+    hint: 'Check that the sync storage account is reachable and the app identity has Blob/Table data access.',
+    cause: error,
+  });
+}
+
+async function streamToBuffer(stream: NodeJS.ReadableStream | undefined): Promise<Buffer> {
+  if (stream === undefined) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) {
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  }
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,51 @@
+import type { DataverseRow } from '../dataverse/types';
+import type { SyncRow } from './types';
+
+const ETAG_VERSION = /^W\/"(\d+)"$/;
+
+/**
+ * The row's versionnumber as a decimal string. Dataverse's versionnumber is a rowversion
+ * (Int64); the ETag `W/"<version>"` carries it exactly, while the JSON number may already
+ * have lost precision past 2^53, so the ETag wins when present.
+ */
+export function rowVersion(row: DataverseRow): string | undefined {
+  const etag = row['@odata.etag'];
+  if (typeof etag === 'string') {
+    const match = ETAG_VERSION.exec(etag);
+    if (match?.[1] !== undefined) return match[1];
+  }
+  const value = row.versionnumber;
+  if (typeof value === 'string' && /^\d+$/.test(value)) return value;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
+  return undefined;
+}
+
+/** Compares two decimal version strings numerically (BigInt): <0, 0, >0. */
+export function compareVersions(a: string, b: string): number {
+  const left = BigInt(a);
+  const right = BigInt(b);
+  return left < right ? -1 : left > right ? 1 : 0;
+}
+
+/**
+ * Flattens a Dataverse row to the selected columns. Annotations (`@odata.etag`, formatted
+ * values) are dropped; objects and arrays (not produced by a plain $select) are JSON text.
+ * Returns undefined for a row without an id or version, which a target cannot guard.
+ */
+export function projectRow(row: DataverseRow, columns: readonly string[]): SyncRow | undefined {
+  const accountid = row.accountid;
+  const version = rowVersion(row);
+  if (typeof accountid !== 'string' || version === undefined) return undefined;
+  const projected: Record<string, string | number | boolean | null> = {};
+  for (const column of columns) {
+    if (column.includes('@')) continue;
+    const value = row[column];
+    if (value === undefined || value === null) projected[column] = null;
+    else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+      projected[column] = value;
+    } else projected[column] = JSON.stringify(value);
+  }
+  projected.accountid = accountid.toLowerCase();
+  projected.versionnumber = version;
+  return projected;
+}

@@ -1,0 +1,292 @@
+import { setMaxListeners } from 'node:events';
+
+import type { DataverseClient } from '../dataverse/types';
+import { describeError } from '../errors';
+import type { Logger } from '../logger';
+import { assertLinkHoldsNoCredentials } from './checkpointFormat';
+import { CheckpointConflictError, isExpiredChangeTokenError } from './errors';
+import { prefetchOne } from './prefetch';
+import { RunCounters, summaryLine } from './progress';
+import { emptyCheckpoint, planFullRound, planRound, type RoundState } from './roundPlan';
+import { projectRow } from './rows';
+import { type ResolvedOptions, resolveOptions, type SyncOptions } from './syncOptions';
+import type {
+  CheckpointStore,
+  EnvironmentSyncResult,
+  LeaseProvider,
+  SyncCheckpoint,
+  SyncHooks,
+  SyncRow,
+  SyncSink,
+} from './types';
+
+export type { SyncOptions };
+
+export interface SyncEnvironmentDeps {
+  readonly client: DataverseClient;
+  readonly sink: SyncSink;
+  readonly checkpoints: CheckpointStore;
+  readonly leases: LeaseProvider;
+  readonly logger: Logger;
+  readonly options: SyncOptions;
+  readonly signal?: AbortSignal;
+  readonly hooks?: SyncHooks;
+  /** Milliseconds clock; replaceable in tests. Default Date.now. */
+  readonly now?: () => number;
+}
+
+/**
+ * Syncs one environment: lease → checkpoint → pages from Dataverse into the sink, moving the
+ * checkpoint only after the sink accepted each page. Never throws: the outcome says what
+ * happened, and the summary line is logged.
+ */
+export async function syncEnvironment(deps: SyncEnvironmentDeps): Promise<EnvironmentSyncResult> {
+  const now = deps.now ?? Date.now;
+  const environment = deps.client.environment.name;
+  const counters = new RunCounters(now(), deps.client.stats());
+  const finish = (
+    outcome: EnvironmentSyncResult['outcome'],
+    error?: string,
+  ): EnvironmentSyncResult => {
+    const result = counters.result(environment, outcome, now(), deps.client.stats(), error);
+    const line = summaryLine(result);
+    if (outcome === 'failed' || outcome === 'aborted') deps.logger.error(line);
+    else deps.logger.info(line);
+    return result;
+  };
+
+  let lease;
+  try {
+    lease = await deps.leases.tryAcquire(environment);
+  } catch (error) {
+    return finish('failed', describeError(error));
+  }
+  if (lease === undefined) {
+    deps.logger.info(
+      `account sync ${environment}: another run holds the lease, skipping this environment`,
+    );
+    return finish('skipped-locked');
+  }
+
+  const signal = AbortSignal.any([deps.signal ?? new AbortController().signal, lease.lost]);
+  // Every concurrent storage call of the run listens on this one signal; that is by design,
+  // not a leak, so lift Node's 10-listener warning for it.
+  setMaxListeners(0, signal);
+  const run = new EnvironmentRun(
+    deps,
+    resolveOptions(deps.options),
+    environment,
+    counters,
+    signal,
+    now,
+  );
+  try {
+    const outcome = await run.execute();
+    return finish(outcome);
+  } catch (error) {
+    const leaseLost = lease.lost.aborted;
+    const failure: unknown = leaseLost ? lease.lost.reason : error;
+    const aborted = !leaseLost && deps.signal?.aborted === true;
+    if (!leaseLost && !(error instanceof CheckpointConflictError)) await run.recordError(failure);
+    return finish(aborted ? 'aborted' : 'failed', describeError(failure));
+  } finally {
+    await lease.release();
+  }
+}
+
+/** Per-run state of one environment (nothing lives at module level). */
+class EnvironmentRun {
+  private persisted: SyncCheckpoint;
+  private etag: string | undefined;
+
+  constructor(
+    private readonly deps: SyncEnvironmentDeps,
+    private readonly options: ResolvedOptions,
+    private readonly environment: string,
+    private readonly counters: RunCounters,
+    private readonly signal: AbortSignal,
+    private readonly now: () => number,
+  ) {
+    this.persisted = emptyCheckpoint(this.nowIso());
+  }
+
+  async execute(): Promise<'synced' | 'paused'> {
+    const stored = await this.deps.checkpoints.read(this.environment);
+    if (stored !== undefined) {
+      this.persisted = stored.checkpoint;
+      this.etag = stored.etag;
+    }
+    const deadline = this.now() + this.options.budgetInMs;
+    let round = planRound(this.persisted, this.options.columns, this.options.full, this.nowIso());
+    try {
+      return await this.runRound(round, deadline);
+    } catch (error) {
+      // Only a delta position can expire; recover once with a full round, new generation.
+      if (!isExpiredChangeTokenError(error) || round.kind === 'full') throw error;
+      this.deps.logger.warn(
+        `account sync ${this.environment}: delta token expired, starting a full resync; rows deleted meanwhile are swept afterwards`,
+      );
+      this.counters.expiredTokenRecovered = true;
+      round = planFullRound(this.persisted, this.options.columns, this.nowIso());
+      return await this.runRound(round, deadline);
+    }
+  }
+
+  /** Writes lastError onto the last *persisted* position, so a failure never moves it. */
+  async recordError(error: unknown): Promise<void> {
+    try {
+      await this.save(
+        { ...this.persisted, lastRunAt: this.nowIso(), lastError: describeError(error) },
+        false,
+      );
+    } catch (saveError) {
+      this.deps.logger.warn(
+        `account sync ${this.environment}: could not record the failure in the checkpoint: ${describeError(saveError)}`,
+      );
+    }
+  }
+
+  private async runRound(initial: RoundState, deadline: number): Promise<'synced' | 'paused'> {
+    let round = initial;
+    this.counters.roundKind = round.kind;
+    this.counters.generation = round.generation;
+    if (round.start.kind === 'full') await this.reserveGeneration(round);
+    const readAhead = new AbortController();
+    const pages = this.deps.client.changePages(round.start, {
+      pageSize: this.options.pageSize,
+      signal: AbortSignal.any([this.signal, readAhead.signal]),
+    });
+    for await (const page of prefetchOne(pages, () => {
+      readAhead.abort();
+    })) {
+      const sequence = round.pagesDone;
+      await this.deps.hooks?.afterFetch?.({ sequence });
+      const upserts = page.upserts
+        .map((row) => projectRow(row, this.options.columns))
+        .filter((row): row is SyncRow => row !== undefined);
+      if (upserts.length < page.upserts.length) {
+        this.deps.logger.warn(
+          `account sync ${this.environment}: ${page.upserts.length - upserts.length} rows without accountid or versionnumber ignored`,
+        );
+      }
+      const deletes = page.deletes.map((id) => id.toLowerCase());
+      const result = await this.deps.sink.applyPage(
+        {
+          environment: this.environment,
+          upserts,
+          deletes,
+          generation: round.generation,
+          roundKind: round.kind,
+          sequence,
+        },
+        this.signal,
+      );
+      this.counters.addPage(upserts.length + deletes.length, result);
+      await this.deps.hooks?.afterSinkWrite?.({ sequence });
+
+      if (page.deltaLink !== undefined) {
+        if (round.kind === 'full') {
+          // Only now has every row of this generation been written: safe to sweep the rest.
+          this.counters.swept = await this.deps.sink.sweep(
+            this.environment,
+            round.generation,
+            this.signal,
+          );
+        }
+        const at = this.nowIso();
+        await this.save(
+          {
+            version: 1,
+            generation: round.kind === 'full' ? round.generation : this.persisted.generation,
+            deltaLink: page.deltaLink,
+            lastSuccessAt: at,
+            lastRunAt: at,
+          },
+          true,
+        );
+        return 'synced';
+      }
+      if (page.nextLink === undefined) {
+        throw new Error('Dataverse returned a change page with neither nextLink nor deltaLink');
+      }
+      round = {
+        ...round,
+        pagesDone: round.pagesDone + 1,
+        rowsDone: round.rowsDone + upserts.length + deletes.length,
+      };
+      await this.save(
+        {
+          version: 1,
+          generation: this.persisted.generation,
+          // A full round replaces the old position; a delta round keeps nothing else to resume.
+          round: {
+            kind: round.kind,
+            ...(round.startLink === undefined ? {} : { startLink: round.startLink }),
+            nextLink: page.nextLink,
+            generation: round.generation,
+            pagesDone: round.pagesDone,
+            rowsDone: round.rowsDone,
+            startedAt: round.startedAt,
+          },
+          ...(this.persisted.lastSuccessAt === undefined
+            ? {}
+            : { lastSuccessAt: this.persisted.lastSuccessAt }),
+          lastRunAt: this.nowIso(),
+        },
+        true,
+      );
+      const progress = this.counters.progressLine(
+        this.environment,
+        this.now(),
+        this.options.progressEveryPages,
+        this.options.progressEveryInMs,
+      );
+      if (progress !== undefined) this.deps.logger.info(progress);
+      if (this.now() >= deadline) return 'paused';
+      this.signal.throwIfAborted();
+    }
+    throw new Error('Dataverse change pages ended without a deltaLink');
+  }
+
+  /**
+   * Persists a fresh full round's generation before any row carries it. If the round dies
+   * before its first checkpoint, the restart takes a newer generation: rows marked by the dead
+   * attempt may have been deleted since, and no deletion event would ever remove them.
+   */
+  private async reserveGeneration(round: RoundState): Promise<void> {
+    await this.save(
+      {
+        version: 1,
+        generation: this.persisted.generation,
+        round: {
+          kind: 'full',
+          generation: round.generation,
+          pagesDone: 0,
+          rowsDone: 0,
+          startedAt: round.startedAt,
+        },
+        ...(this.persisted.lastSuccessAt === undefined
+          ? {}
+          : { lastSuccessAt: this.persisted.lastSuccessAt }),
+        lastRunAt: this.nowIso(),
+      },
+      true,
+    );
+  }
+
+  private async save(checkpoint: SyncCheckpoint, movesPosition: boolean): Promise<void> {
+    if (checkpoint.deltaLink !== undefined)
+      assertLinkHoldsNoCredentials(checkpoint.deltaLink, this.environment);
+    if (checkpoint.round?.nextLink !== undefined) {
+      assertLinkHoldsNoCredentials(checkpoint.round.nextLink, this.environment);
+    }
+    if (movesPosition) await this.deps.hooks?.beforeCheckpoint?.(checkpoint);
+    this.etag = await this.deps.checkpoints.write(this.environment, checkpoint, this.etag);
+    this.persisted = checkpoint;
+    if (movesPosition) this.counters.checkpointMoved = true;
+  }
+
+  private nowIso(): string {
+    return new Date(this.now()).toISOString();
+  }
+}

@@ -1,0 +1,136 @@
+import type { TokenCredential } from '@azure/identity';
+
+import type { DataverseClient } from '../dataverse/types';
+import type { LastSyncFacts } from '../health/lastSync';
+import type { Logger } from '../logger';
+import type { Settings } from '../settingsTypes';
+import { BlobLeaseProvider } from './blobLease';
+import { BlobCheckpointStore } from './checkpointStore';
+import { HttpSink } from './httpSink';
+import { runAccountSync } from './runAccountSync';
+import { createSyncStorageClients, type SyncStorageClients } from './storageClients';
+import { TableSink } from './tableSink';
+import type { SyncHooks, SyncRunReport, SyncSink } from './types';
+
+export interface SyncRunRequest {
+  readonly logger: Logger;
+  /** Only these environments (names); default all. */
+  readonly environmentNames?: readonly string[];
+  /** Force a full round (new generation, sweep afterwards). */
+  readonly full?: boolean;
+  readonly signal?: AbortSignal;
+  readonly hooks?: SyncHooks;
+}
+
+/** The account sync as the functions, the CLI and the health check use it. */
+export interface SyncService {
+  run(request: SyncRunRequest): Promise<SyncRunReport>;
+  /** Last successful sync and last error of an environment, from its checkpoint. */
+  lastSync(environment: string): Promise<LastSyncFacts>;
+}
+
+export interface SyncServiceOptions {
+  readonly settings: Settings;
+  readonly clients: readonly DataverseClient[];
+  /** The app's managed identity: identity-based storage and the webhook's bearer token. */
+  readonly managedIdentity: () => TokenCredential;
+}
+
+/**
+ * Wires the sync engine to its storage (checkpoints, leases, mirror table) and target. Storage
+ * clients are created on first use and shared, so the health endpoint of an app whose storage
+ * is misconfigured still answers — with the storage failure in its last-sync check.
+ */
+export function createSyncService(options: SyncServiceOptions): SyncService {
+  const { settings } = options;
+  const credential = (): { credential?: TokenCredential } =>
+    settings.sync.storage.connectionString === undefined
+      ? { credential: options.managedIdentity() }
+      : {};
+  let storage: SyncStorageClients | undefined;
+  const storageClients = (): SyncStorageClients => {
+    storage ??= createSyncStorageClients(
+      settings.sync.storage,
+      settings.sync.tableName,
+      credential(),
+    );
+    return storage;
+  };
+  // Health reads the checkpoint with a short retry budget: a poller must not wait out the
+  // sync's patient storage retries (tens of seconds) when storage is down.
+  let healthStorage: SyncStorageClients | undefined;
+  const healthStorageClients = (): SyncStorageClients => {
+    healthStorage ??= createSyncStorageClients(settings.sync.storage, settings.sync.tableName, {
+      ...credential(),
+      blobPipeline: { retryOptions: { maxTries: 2, retryDelayInMs: 200, tryTimeoutInMs: 5_000 } },
+    });
+    return healthStorage;
+  };
+  let sink: SyncSink | undefined;
+  const syncSink = (): SyncSink => {
+    sink ??= createSink(options, storageClients);
+    return sink;
+  };
+
+  return {
+    async run(request: SyncRunRequest): Promise<SyncRunReport> {
+      const wanted = request.environmentNames;
+      const clients =
+        wanted === undefined
+          ? options.clients
+          : options.clients.filter((client) => wanted.includes(client.environment.name));
+      const { container } = storageClients();
+      return await runAccountSync({
+        clients,
+        sink: syncSink(),
+        checkpoints: new BlobCheckpointStore(container),
+        leases: new BlobLeaseProvider(container, { logger: request.logger }),
+        logger: request.logger,
+        options: {
+          columns: settings.sync.columns,
+          maxRunSeconds: settings.sync.maxRunSeconds,
+          full: request.full ?? false,
+        },
+        ...(request.signal === undefined ? {} : { signal: request.signal }),
+        ...(request.hooks === undefined ? {} : { hooks: request.hooks }),
+      });
+    },
+    async lastSync(environment: string): Promise<LastSyncFacts> {
+      const stored = await new BlobCheckpointStore(healthStorageClients().container).read(
+        environment,
+      );
+      const checkpoint = stored?.checkpoint;
+      return {
+        lastSuccessAt:
+          checkpoint?.lastSuccessAt === undefined ? undefined : new Date(checkpoint.lastSuccessAt),
+        lastError: checkpoint?.lastError,
+      };
+    },
+  };
+}
+
+function createSink(options: SyncServiceOptions, storage: () => SyncStorageClients): SyncSink {
+  const { sync } = options.settings;
+  if (sync.target === 'table') return new TableSink(storage().table);
+  if (sync.webhookUrl === undefined) {
+    // loadSettings already refuses this combination; this guards the type, not the user.
+    throw new Error('ACCOUNT_SYNC_WEBHOOK_URL is required when ACCOUNT_SYNC_TARGET=http');
+  }
+  const scope = sync.webhookScope;
+  return new HttpSink({
+    url: sync.webhookUrl,
+    ...(scope === undefined
+      ? {}
+      : {
+          scope,
+          getToken: async (tokenScope: string, signal: AbortSignal) => {
+            const token = await options
+              .managedIdentity()
+              .getToken(tokenScope, { abortSignal: signal });
+            if (token === null)
+              throw new Error(`The managed identity returned no token for ${tokenScope}`);
+            return token.token;
+          },
+        }),
+  });
+}

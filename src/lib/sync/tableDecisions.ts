@@ -1,0 +1,103 @@
+import type { TableEntity, TransactionAction } from '@azure/data-tables';
+
+import { compareVersions } from './rows';
+import type { SyncRow } from './types';
+
+/** What the mirror holds for a row, as far as the version guard needs to know. */
+export interface ExistingRow {
+  readonly version: string;
+  readonly generation: number;
+  readonly etag: string;
+}
+
+/** One row's planned change: the transaction action plus how it counts. */
+export interface PlannedAction {
+  readonly action: TransactionAction;
+  readonly counts: 'created' | 'updated' | 'deleted' | 'skipped';
+}
+
+export type MirrorEntity = TableEntity;
+
+const INT32_MAX = 2_147_483_647;
+const INT32_MIN = -2_147_483_648;
+
+/** Table entity of a row: PartitionKey = environment, RowKey = accountid, nulls omitted. */
+export function toEntity(environment: string, row: SyncRow, generation: number): MirrorEntity {
+  const entity: MirrorEntity = { partitionKey: environment, rowKey: String(row.accountid) };
+  for (const [column, value] of Object.entries(row)) {
+    if (value === null) continue; // absence is how Table storage says null
+    // An integer past Int32 sent untyped would be rejected or narrowed: say it is a Double.
+    entity[column] =
+      typeof value === 'number' &&
+      Number.isInteger(value) &&
+      (value > INT32_MAX || value < INT32_MIN)
+        ? { value, type: 'Double' }
+        : value;
+  }
+  entity.syncGeneration = generation;
+  return entity;
+}
+
+/**
+ * Plans the change for one upserted row. A row is written only if its version is newer than
+ * the mirror's, so a replayed page never moves a row backwards; an equal-or-older row of a
+ * newer generation only gets its generation mark (a full round saw it, the sweep must keep it).
+ */
+export function planUpsert(
+  environment: string,
+  row: SyncRow,
+  generation: number,
+  existing: ExistingRow | undefined,
+): PlannedAction | undefined {
+  if (existing === undefined) {
+    return { action: ['create', toEntity(environment, row, generation)], counts: 'created' };
+  }
+  const version = String(row.versionnumber);
+  if (compareVersions(version, existing.version) > 0) {
+    const entity = toEntity(environment, row, Math.max(generation, existing.generation));
+    return { action: ['update', entity, 'Replace', { etag: existing.etag }], counts: 'updated' };
+  }
+  if (generation > existing.generation) {
+    const mark = {
+      partitionKey: environment,
+      rowKey: String(row.accountid),
+      syncGeneration: generation,
+    };
+    return { action: ['update', mark, 'Merge', { etag: existing.etag }], counts: 'skipped' };
+  }
+  return undefined;
+}
+
+/** Plans a deletion: only rows the mirror holds (a transaction fails on a missing row). */
+export function planDelete(
+  environment: string,
+  id: string,
+  existing: ExistingRow | undefined,
+): PlannedAction | undefined {
+  if (existing === undefined) return undefined;
+  return { action: ['delete', { partitionKey: environment, rowKey: id }], counts: 'deleted' };
+}
+
+/**
+ * Collapses a page to one operation per id: the newest version of repeated upserts, and a
+ * deletion wins over an upsert of the same id (Dataverse lists deletions after changes).
+ */
+export function normalisePage(
+  upserts: readonly SyncRow[],
+  deletes: readonly string[],
+): { upserts: Map<string, SyncRow>; deletes: Set<string> } {
+  const deleteSet = new Set(deletes.map((id) => id.toLowerCase()));
+  const upsertMap = new Map<string, SyncRow>();
+  for (const row of upserts) {
+    const id = String(row.accountid);
+    if (deleteSet.has(id)) continue;
+    const previous = upsertMap.get(id);
+    if (
+      previous === undefined ||
+      compareVersions(String(row.versionnumber), String(previous.versionnumber)) > 0
+    ) {
+      upsertMap.set(id, row);
+    }
+  }
+  return { upserts: upsertMap, deletes: deleteSet };
+}

@@ -1,0 +1,160 @@
+/**
+ * Contracts between the account sync engine, its targets (sinks), the checkpoint store and
+ * the lease. The engine streams change-tracking pages from Dataverse into a sink and only
+ * moves the checkpoint after the sink has durably accepted a page (at-least-once delivery).
+ */
+
+/** A flattened account row as targets receive it: selected columns only, no annotations. */
+export type SyncRow = Readonly<Record<string, string | number | boolean | null>>;
+
+/** Whether the rows of a page come from a full load or a delta. */
+export type RoundKind = 'full' | 'delta';
+
+/** One page handed to a sink. */
+export interface SinkPage {
+  /** Environment name: the mirror's PartitionKey / the webhook's `environment`. */
+  readonly environment: string;
+  /** Rows to create or update; each has `accountid` and `versionnumber` (string, Int64-safe). */
+  readonly upserts: readonly SyncRow[];
+  /** accountids deleted in Dataverse. */
+  readonly deletes: readonly string[];
+  /** Sync generation the rows belong to (mark and sweep after a full round). */
+  readonly generation: number;
+  readonly roundKind: RoundKind;
+  /** 0-based index of this page within its round (stable across resumed runs). */
+  readonly sequence: number;
+}
+
+/** What a sink did with one page. */
+export interface SinkPageResult {
+  readonly created: number;
+  readonly updated: number;
+  readonly deleted: number;
+  /** Rows left alone: not newer than the target's copy, or deletions of absent rows. */
+  readonly skipped: number;
+}
+
+/**
+ * A target of the sync. `applyPage` resolves only once the target has durably accepted the
+ * whole page; the engine moves the checkpoint after that, never before. Applying the same
+ * page again must be harmless (rows are written only if their versionnumber is newer).
+ */
+export interface SyncSink {
+  /** Short name for logs, e.g. "table accounts". */
+  readonly description: string;
+  applyPage(page: SinkPage, signal: AbortSignal): Promise<SinkPageResult>;
+  /**
+   * Removes rows of `environment` whose generation is older than `generation`. Called only
+   * after a full round of that generation has completed. Returns rows removed (or -1 when
+   * the target cannot tell, e.g. a webhook that only receives the instruction).
+   */
+  sweep(environment: string, generation: number, signal: AbortSignal): Promise<number>;
+}
+
+/** A change-tracking round that has started but not finished. */
+export interface RoundInProgress {
+  readonly kind: RoundKind;
+  /** The link the round started from (a deltaLink) — absent for a full round. */
+  readonly startLink?: string;
+  /**
+   * Where to continue: the nextLink after the last applied page. Absent while a full round
+   * has reserved its generation but applied no page yet: such a round restarts from scratch
+   * with a newer generation (rows it may have marked could be deleted since).
+   */
+  readonly nextLink?: string;
+  readonly generation: number;
+  readonly pagesDone: number;
+  readonly rowsDone: number;
+  readonly startedAt: string;
+}
+
+/** The persisted sync position of one environment (one JSON blob). Never holds a token. */
+export interface SyncCheckpoint {
+  readonly version: 1;
+  /** deltaLink of the last finished round. */
+  readonly deltaLink?: string;
+  readonly round?: RoundInProgress;
+  /** Generation of the last completed full round; delta rounds write rows with it. */
+  readonly generation: number;
+  readonly lastSuccessAt?: string;
+  readonly lastRunAt: string;
+  /** One-line description of the last failure; cleared by the next success. */
+  readonly lastError?: string;
+}
+
+/** A checkpoint as read, with the ETag that a conditional write must match. */
+export interface StoredCheckpoint {
+  readonly checkpoint: SyncCheckpoint;
+  readonly etag: string;
+}
+
+/** Blob storage of checkpoints, ETag-conditional. */
+export interface CheckpointStore {
+  /** undefined when the environment has never been synced. */
+  read(environment: string): Promise<StoredCheckpoint | undefined>;
+  /**
+   * Writes only if the stored blob still has `expectedEtag` (undefined: only if none exists).
+   * A stale writer gets CheckpointConflictError instead of overwriting. Returns the new ETag.
+   */
+  write(
+    environment: string,
+    checkpoint: SyncCheckpoint,
+    expectedEtag: string | undefined,
+  ): Promise<string>;
+}
+
+/** A held lease on one environment. */
+export interface HeldLease {
+  /** Aborted when the lease is lost (renewal failed): the run must stop writing. */
+  readonly lost: AbortSignal;
+  release(): Promise<void>;
+}
+
+/** Hands out per-environment leases; undefined when another run holds it. */
+export interface LeaseProvider {
+  tryAcquire(environment: string): Promise<HeldLease | undefined>;
+}
+
+/** How one environment's run ended. */
+export type SyncOutcome = 'synced' | 'paused' | 'skipped-locked' | 'failed' | 'aborted';
+
+export interface EnvironmentSyncResult {
+  readonly environment: string;
+  readonly outcome: SyncOutcome;
+  /** The round that ran last in this run (a run may switch from delta to full on expiry). */
+  readonly roundKind: RoundKind | undefined;
+  readonly generation: number | undefined;
+  readonly pages: number;
+  readonly rows: number;
+  readonly created: number;
+  readonly updated: number;
+  readonly deleted: number;
+  readonly skipped: number;
+  /** Rows removed by the sweep after a full round (-1: the target could not tell). */
+  readonly swept: number;
+  readonly checkpointMoved: boolean;
+  /** Delta token had expired and a full resync started. */
+  readonly expiredTokenRecovered: boolean;
+  readonly throttledResponses: number;
+  readonly throttledWaitInMs: number;
+  readonly durationInMs: number;
+  /** describeError() of the failure, for failed/aborted outcomes. */
+  readonly error?: string;
+}
+
+export interface SyncRunReport {
+  readonly results: readonly EnvironmentSyncResult[];
+  /** True when at least one environment failed or was aborted. The caller decides to throw. */
+  readonly anyFailed: boolean;
+}
+
+/**
+ * Test seam: called at the points where a crash would hurt most. A hook that throws stands in
+ * for the process dying there; the engine then does no more writes than a crash would allow
+ * (it records lastError on the last *persisted* checkpoint and releases the lease).
+ */
+export interface SyncHooks {
+  afterFetch?(page: { readonly sequence: number }): Promise<void> | void;
+  afterSinkWrite?(page: { readonly sequence: number }): Promise<void> | void;
+  beforeCheckpoint?(checkpoint: SyncCheckpoint): Promise<void> | void;
+}

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { assertLinkHoldsNoCredentials } from '../../../src/lib/sync/checkpointFormat';
+import { checkpointBlobName } from '../../../src/lib/sync/checkpointStore';
+import { CheckpointConflictError } from '../../../src/lib/sync/errors';
+import type { SyncCheckpoint } from '../../../src/lib/sync/types';
+import { newEnvironment, startStorageHarness, type StorageHarness } from './harness';
+
+let harness: StorageHarness;
+beforeAll(async () => {
+  harness = await startStorageHarness();
+});
+afterAll(async () => {
+  await harness.dispose();
+});
+
+const checkpoint = (generation: number): SyncCheckpoint => ({
+  version: 1,
+  generation,
+  deltaLink:
+    'https://org.crm.dynamics.com/api/data/v9.2/accounts?$select=name&$deltatoken=919042%2108%2f22%2f2017',
+  lastRunAt: '2024-05-01T00:00:00.000Z',
+});
+
+describe('BlobCheckpointStore', () => {
+  it('round-trips a checkpoint and reports none for a new environment', async () => {
+    const environment = newEnvironment('cp');
+    expect(await harness.checkpoints.read(environment)).toBeUndefined();
+    await harness.checkpoints.write(environment, checkpoint(1), undefined);
+    expect((await harness.checkpoints.read(environment))?.checkpoint).toEqual(checkpoint(1));
+  });
+
+  it('refuses a stale writer instead of overwriting', async () => {
+    const environment = newEnvironment('cp-stale');
+    const first = await harness.checkpoints.write(environment, checkpoint(1), undefined);
+    await harness.checkpoints.write(environment, checkpoint(2), first);
+    await expect(
+      harness.checkpoints.write(environment, checkpoint(3), first),
+    ).rejects.toBeInstanceOf(CheckpointConflictError);
+    await expect(
+      harness.checkpoints.write(environment, checkpoint(3), undefined),
+    ).rejects.toBeInstanceOf(CheckpointConflictError);
+    expect((await harness.checkpoints.read(environment))?.checkpoint.generation).toBe(2);
+  });
+
+  it('explains how to recover from a damaged blob', async () => {
+    const environment = newEnvironment('cp-bad');
+    await harness.storage.container
+      .getBlockBlobClient(checkpointBlobName(environment))
+      .upload('{"version":1}', 13);
+    await expect(harness.checkpoints.read(environment)).rejects.toThrow(/Checkpoint is damaged/);
+  });
+});
+
+describe('assertLinkHoldsNoCredentials', () => {
+  it('accepts Dataverse delta and skip tokens', () => {
+    expect(() => {
+      assertLinkHoldsNoCredentials(checkpoint(1).deltaLink!, 'e');
+    }).not.toThrow();
+    expect(() => {
+      assertLinkHoldsNoCredentials(
+        'https://org.crm.dynamics.com/api/data/v9.2/accounts?$skiptoken=%3Ccookie%3E',
+        'e',
+      );
+    }).not.toThrow();
+  });
+
+  it('refuses links that carry credentials', () => {
+    for (const link of [
+      'https://user:pass@org.crm.dynamics.com/api/data/v9.2/accounts',
+      'https://org.crm.dynamics.com/api/data/v9.2/accounts?access_token=eyJ',
+      'https://store.blob.core.windows.net/x?sv=2020&sig=abc',
+    ]) {
+      expect(() => {
+        assertLinkHoldsNoCredentials(link, 'e');
+      }).toThrow(/carries a credential/);
+    }
+  });
+});

@@ -1,0 +1,197 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { BlobLeaseProvider, lockBlobName } from '../../../src/lib/sync/blobLease';
+import { runAccountSync } from '../../../src/lib/sync/runAccountSync';
+import { syncEnvironment } from '../../../src/lib/sync/syncEnvironment';
+import { ACCOUNT_COLUMNS, FakeAccountSource, seededRandom } from './fakeSource';
+import {
+  captureLogger,
+  newEnvironment,
+  readTableMirror,
+  sorted,
+  startStorageHarness,
+  type StorageHarness,
+  syncDeps,
+  tableSink,
+  withoutNulls,
+} from './harness';
+
+let harness: StorageHarness;
+beforeAll(async () => {
+  harness = await startStorageHarness();
+});
+afterAll(async () => {
+  await harness.dispose();
+});
+
+async function expectMirrorEqualsSource(
+  source: FakeAccountSource,
+  environment: string,
+): Promise<void> {
+  const mirror = await readTableMirror(harness.storage.table, environment);
+  expect(sorted(mirror)).toEqual(sorted(withoutNulls(source.snapshot())));
+}
+
+describe('time budget', () => {
+  it('pauses at page boundaries and resumes with no gap and no duplicate', async () => {
+    const source = new FakeAccountSource(seededRandom(31));
+    source.seed(230);
+    const environment = newEnvironment('budget');
+    let clock = 0;
+    const totals = { created: 0, updated: 0, skipped: 0, runs: 0 };
+    for (;;) {
+      const result = await syncEnvironment(
+        syncDeps(harness, source, environment, tableSink(harness), {
+          now: () => clock,
+          hooks: { afterSinkWrite: () => void (clock += 1000) },
+          options: { columns: [...ACCOUNT_COLUMNS], pageSize: 25, maxRunSeconds: 4 },
+        }),
+      );
+      totals.runs += 1;
+      totals.created += result.created;
+      totals.updated += result.updated;
+      totals.skipped += result.skipped;
+      expect(result.checkpointMoved).toBe(true);
+      if (result.outcome === 'synced') break;
+      expect(result.outcome).toBe('paused');
+      expect(result.pages).toBe(4);
+    }
+    expect(totals).toEqual({ created: 230, updated: 0, skipped: 0, runs: 3 });
+    await expectMirrorEqualsSource(source, environment);
+  });
+});
+
+describe('storage outage', () => {
+  it('fails clearly mid-run, keeps the checkpoint behind the mirror, and converges once storage is back', async () => {
+    const source = new FakeAccountSource(seededRandom(32));
+    source.seed(300);
+    const environment = newEnvironment('outage');
+    let fetched = 0;
+    const failed = await syncEnvironment(
+      syncDeps(harness, source, environment, tableSink(harness), {
+        hooks: {
+          afterFetch: async () => {
+            fetched += 1;
+            if (fetched === 5) await harness.azurite.stop();
+          },
+        },
+      }),
+    );
+    expect(failed.outcome).toBe('failed');
+    expect(failed.error).toMatch(/Storage request failed/);
+    expect(failed.pages).toBe(4);
+
+    await harness.azurite.restart();
+    // The failed run could not release its lease while storage was down; breaking it stands
+    // for waiting out its 60 s expiry.
+    await harness.storage.container
+      .getBlobClient(lockBlobName(environment))
+      .getBlobLeaseClient()
+      .breakLease(0);
+
+    const stored = await harness.checkpoints.read(environment);
+    const mirror = await readTableMirror(harness.storage.table, environment);
+    const done = stored?.checkpoint.round?.rowsDone ?? 0;
+    expect(done).toBeGreaterThan(0);
+    // Not ahead of the target: every row the checkpoint claims is in the mirror.
+    const claimed = [...source.snapshot().keys()].sort().slice(0, done);
+    expect(claimed.every((id) => mirror.has(id))).toBe(true);
+
+    const next = await syncEnvironment(syncDeps(harness, source, environment, tableSink(harness)));
+    expect(next).toMatchObject({ outcome: 'synced', roundKind: 'full', generation: 1 });
+    await expectMirrorEqualsSource(source, environment);
+  });
+});
+
+describe('lease', () => {
+  it('lets one of two simultaneous runs sync and the other skip', async () => {
+    const source = new FakeAccountSource(seededRandom(33));
+    source.seed(80);
+    const environment = newEnvironment('twice');
+    const logger = captureLogger();
+    let releaseFirst: () => void = () => undefined;
+    const firstDone = new Promise<void>((resolve) => (releaseFirst = resolve));
+    // Whichever run gets the lease waits (holding it) until the other one has finished.
+    const hold = { afterFetch: () => firstDone };
+    const runs = [0, 1].map(async () => {
+      const result = await syncEnvironment(
+        syncDeps(harness, source, environment, tableSink(harness), { hooks: hold, logger }),
+      );
+      releaseFirst();
+      return result;
+    });
+    const outcomes = (await Promise.all(runs)).map((r) => r.outcome).sort();
+    expect(outcomes).toEqual(['skipped-locked', 'synced']);
+    expect(logger.lines.some((line) => line.includes('another run holds the lease'))).toBe(true);
+    await expectMirrorEqualsSource(source, environment);
+  });
+
+  it('stops the run when the lease is lost, so two runs never write at once', async () => {
+    const source = new FakeAccountSource(seededRandom(34));
+    source.seed(100);
+    const environment = newEnvironment('lost');
+    const logger = captureLogger();
+    const leases = new BlobLeaseProvider(harness.storage.container, {
+      logger,
+      leaseDurationInSeconds: 15,
+      renewEveryInMs: 30,
+    });
+    let fetched = 0;
+    const result = await syncEnvironment(
+      syncDeps(harness, source, environment, tableSink(harness), {
+        leases,
+        logger,
+        hooks: {
+          afterFetch: async () => {
+            fetched += 1;
+            if (fetched !== 2) return;
+            // Someone (an operator, a second host after expiry) takes the lock away.
+            await harness.storage.container
+              .getBlobClient(lockBlobName(environment))
+              .getBlobLeaseClient()
+              .breakLease(0);
+            await new Promise((resolve) => setTimeout(resolve, 200)); // let a renewal fail
+          },
+        },
+      }),
+    );
+    expect(result.outcome).toBe('failed');
+    expect(result.error).toContain('lease could not be renewed');
+    expect(result.pages).toBe(1);
+    const stored = await harness.checkpoints.read(environment);
+    expect(stored?.checkpoint.round?.pagesDone).toBe(1);
+    expect(stored?.checkpoint.lastError).toBeUndefined(); // a run without the lease writes nothing
+  });
+});
+
+describe('runAccountSync', () => {
+  it('syncs every environment and reports a failing one without stopping the others', async () => {
+    const sources = [31, 32, 33].map((seed) => {
+      const source = new FakeAccountSource(seededRandom(seed));
+      source.seed(40);
+      return source;
+    });
+    const names = sources.map((_, i) => newEnvironment(`multi${String(i)}`));
+    const clients = sources.map((source, i) => source.client(names[i]!));
+    const broken = clients[1]!;
+    clients[1] = {
+      ...broken,
+      changePages: () => ({
+        [Symbol.asyncIterator]: () => ({
+          next: () => Promise.reject(new Error('Dataverse unreachable')),
+        }),
+      }),
+    };
+    const base = syncDeps(harness, sources[0]!, names[0]!, tableSink(harness));
+    const report = await runAccountSync({ ...base, clients, concurrency: 2 });
+    expect(report.anyFailed).toBe(true);
+    expect(report.results.map((r) => [r.environment, r.outcome])).toEqual([
+      [names[0], 'synced'],
+      [names[1], 'failed'],
+      [names[2], 'synced'],
+    ]);
+    expect(report.results[1]?.error).toContain('Dataverse unreachable');
+    await expectMirrorEqualsSource(sources[0]!, names[0]!);
+    await expectMirrorEqualsSource(sources[2]!, names[2]!);
+  });
+});

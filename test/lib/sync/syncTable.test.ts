@@ -1,0 +1,204 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { syncEnvironment } from '../../../src/lib/sync/syncEnvironment';
+import { FakeAccountSource, seededRandom } from './fakeSource';
+import {
+  captureLogger,
+  newEnvironment,
+  readTableMirror,
+  sorted,
+  startStorageHarness,
+  type StorageHarness,
+  syncDeps,
+  tableSink,
+  withoutNulls,
+} from './harness';
+
+let harness: StorageHarness;
+beforeAll(async () => {
+  harness = await startStorageHarness();
+});
+afterAll(async () => {
+  await harness.dispose();
+});
+
+async function expectMirrorEqualsSource(
+  source: FakeAccountSource,
+  environment: string,
+): Promise<void> {
+  const mirror = await readTableMirror(harness.storage.table, environment);
+  expect(sorted(mirror)).toEqual(sorted(withoutNulls(source.snapshot())));
+}
+
+describe('account sync into the mirror table', () => {
+  it('loads everything, then applies creates, updates and deletes from deltas', async () => {
+    const source = new FakeAccountSource(seededRandom(7));
+    source.seed(260);
+    const environment = newEnvironment('table');
+    const sink = tableSink(harness);
+    const logger = captureLogger();
+
+    const first = await syncEnvironment(syncDeps(harness, source, environment, sink, { logger }));
+    expect(first).toMatchObject({
+      outcome: 'synced',
+      roundKind: 'full',
+      generation: 1,
+      created: 260,
+      pages: 11,
+    });
+    await expectMirrorEqualsSource(source, environment);
+
+    for (let round = 0; round < 3; round += 1) {
+      source.mutate(60);
+      const delta = await syncEnvironment(syncDeps(harness, source, environment, sink, { logger }));
+      expect(delta).toMatchObject({
+        outcome: 'synced',
+        roundKind: 'delta',
+        generation: 1,
+        checkpointMoved: true,
+      });
+      expect(delta.created + delta.updated + delta.deleted).toBeGreaterThan(0);
+      await expectMirrorEqualsSource(source, environment);
+    }
+
+    const idle = await syncEnvironment(syncDeps(harness, source, environment, sink, { logger }));
+    expect(idle).toMatchObject({ outcome: 'synced', roundKind: 'delta', pages: 1, rows: 0 });
+    expect(logger.lines.filter((line) => line.includes('checkpoint moved'))).toHaveLength(5);
+  });
+});
+
+describe('full resync after an expired delta token', () => {
+  it('removes exactly the rows deleted while the token was expired', async () => {
+    const source = new FakeAccountSource(seededRandom(11));
+    source.seed(200);
+    const environment = newEnvironment('expired');
+    const sink = tableSink(harness);
+    await syncEnvironment(syncDeps(harness, source, environment, sink));
+    source.mutate(40);
+    await syncEnvironment(syncDeps(harness, source, environment, sink));
+
+    const doomed = source.ids().slice(10, 35);
+    for (const id of doomed) source.delete(id);
+    source.update(source.ids()[0]!);
+    source.create();
+    source.expireTokens(); // deletion history gone: only the sweep can remove them
+
+    const result = await syncEnvironment(syncDeps(harness, source, environment, sink));
+    expect(result).toMatchObject({
+      outcome: 'synced',
+      expiredTokenRecovered: true,
+      roundKind: 'full',
+      generation: 2,
+      swept: doomed.length,
+      created: 1,
+      updated: 1,
+    });
+    await expectMirrorEqualsSource(source, environment);
+
+    source.mutate(20); // and deltas work again from the new deltaLink
+    const after = await syncEnvironment(syncDeps(harness, source, environment, sink));
+    expect(after).toMatchObject({ outcome: 'synced', roundKind: 'delta', generation: 2 });
+    await expectMirrorEqualsSource(source, environment);
+  });
+
+  it('sweeps only after the full round completed, even across paused runs', async () => {
+    const source = new FakeAccountSource(seededRandom(12));
+    source.seed(100);
+    const environment = newEnvironment('expired-paused');
+    const sink = tableSink(harness);
+    await syncEnvironment(syncDeps(harness, source, environment, sink));
+    for (const id of source.ids().slice(0, 10)) source.delete(id);
+    source.expireTokens();
+
+    let clock = 0;
+    const timed = {
+      now: () => clock,
+      hooks: { afterSinkWrite: () => void (clock += 1000) },
+      options: { columns: ['name'], pageSize: 25, maxRunSeconds: 2 },
+    };
+    const paused = await syncEnvironment(syncDeps(harness, source, environment, sink, timed));
+    expect(paused).toMatchObject({ outcome: 'paused', roundKind: 'full', swept: 0 });
+    // Rows deleted at the source are still in the mirror: nothing is swept mid-round.
+    expect((await readTableMirror(harness.storage.table, environment)).size).toBe(100);
+
+    const finished = await syncEnvironment(syncDeps(harness, source, environment, sink, timed));
+    expect(finished).toMatchObject({
+      outcome: 'synced',
+      roundKind: 'full',
+      generation: 2,
+      swept: 10,
+    });
+    expect((await readTableMirror(harness.storage.table, environment)).size).toBe(90);
+  });
+});
+
+describe('version guard of the table sink', () => {
+  const row = (id: string, version: string, name: string) => ({
+    accountid: id,
+    versionnumber: version,
+    name,
+  });
+  const page = (environment: string, upserts: ReturnType<typeof row>[], generation = 1) => ({
+    environment,
+    upserts,
+    deletes: [],
+    generation,
+    roundKind: 'delta' as const,
+    sequence: 0,
+  });
+  const signal = new AbortController().signal;
+
+  it('never moves a row backwards when an older page is replayed', async () => {
+    const environment = newEnvironment('regress');
+    const sink = tableSink(harness);
+    const id = 'aaaaaaaa-0000-4000-8000-000000000001';
+    expect(await sink.applyPage(page(environment, [row(id, '10', 'ten')]), signal)).toMatchObject({
+      created: 1,
+    });
+    expect(
+      await sink.applyPage(page(environment, [row(id, '12', 'twelve')]), signal),
+    ).toMatchObject({ updated: 1 });
+    expect(await sink.applyPage(page(environment, [row(id, '10', 'ten')]), signal)).toMatchObject({
+      skipped: 1,
+      updated: 0,
+    });
+    expect(
+      await sink.applyPage(page(environment, [row(id, '12', 'twelve')]), signal),
+    ).toMatchObject({ skipped: 1 });
+    const mirror = await readTableMirror(harness.storage.table, environment);
+    expect(mirror.get(id)).toEqual({ accountid: id, versionnumber: '12', name: 'twelve' });
+  });
+
+  it('compares versions beyond 2^53 exactly', async () => {
+    const environment = newEnvironment('bigint');
+    const sink = tableSink(harness);
+    const id = 'aaaaaaaa-0000-4000-8000-000000000002';
+    await sink.applyPage(page(environment, [row(id, '9007199254740993', 'newer')]), signal);
+    await sink.applyPage(page(environment, [row(id, '9007199254740992', 'older')]), signal);
+    const mirror = await readTableMirror(harness.storage.table, environment);
+    expect(mirror.get(id)?.name).toBe('newer');
+  });
+
+  it('resolves concurrent writers on one partition to the newest version of every row', async () => {
+    const environment = newEnvironment('race');
+    const ids = Array.from(
+      { length: 150 },
+      (_, i) => `bbbbbbbb-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    );
+    const writers = [1, 2, 3].map(() => tableSink(harness));
+    await Promise.all(
+      writers.map((sink, w) =>
+        sink.applyPage(
+          page(
+            environment,
+            ids.map((id, i) => row(id, String(100 + ((i + w) % 3)), `w${w}`)),
+          ),
+          signal,
+        ),
+      ),
+    );
+    const mirror = await readTableMirror(harness.storage.table, environment);
+    expect(mirror.size).toBe(ids.length);
+    for (const id of ids) expect(mirror.get(id)?.versionnumber).toBe('102');
+  });
+});
