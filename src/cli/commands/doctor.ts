@@ -1,0 +1,134 @@
+import type { DataverseTokenProvider } from '../../lib/auth';
+import { createRuntimeDataverseClients, createRuntimeTokenProvider } from '../../lib/createRuntime';
+import { type Logger, silentLogger } from '../../lib/logger';
+import { loadSettings } from '../../lib/settings';
+import type { Settings } from '../../lib/settingsTypes';
+import type { CommonOptions } from '../args';
+import {
+  checkCredentialExpiry,
+  checkCredentialRead,
+  checkManagedIdentityToken,
+} from '../doctor/credentialSteps';
+import { DoctorReport } from '../doctor/doctorReport';
+import { checkEnvironment, skipEnvironment } from '../doctor/environmentSteps';
+import { type CliIo, ExitCode } from '../io';
+import { resolveSettingsSource } from '../settingsSource';
+import { TerminalLogger } from '../terminalLogger';
+
+/** One step never waits longer than this, whatever retries the library would do. */
+const STEP_TIMEOUT_IN_MS = 60_000;
+
+function settingsSummary(settings: Settings, origin: string): string {
+  const environments = settings.environments.map((e) => `${e.name} (${e.url})`).join(', ');
+  const source = settings.credentialSource;
+  const credential =
+    source.kind === 'keyVault'
+      ? `from Key Vault ${source.vaultUrl}`
+      : source.kind === 'secretValue'
+        ? 'from DATAVERSE_CLIENT_SECRET'
+        : 'from DATAVERSE_CLIENT_CERTIFICATE_PATH';
+  const count = settings.environments.length;
+  return `${count} environment${count === 1 ? '' : 's'}: ${environments}; ${settings.credentialType} ${credential}; read from ${origin}`;
+}
+
+/**
+ * `doctor`: walks the path every operation takes — settings, managed identity, Key Vault,
+ * credential expiry, then per environment Entra token, WhoAmI, change tracking and a first
+ * page of accounts — using the runtime's own factories, and prints each failure's fix.
+ */
+export async function runDoctorCommand(options: CommonOptions, io: CliIo): Promise<number> {
+  const report = new DoctorReport(io.stdout);
+  // The report carries every failure with its fix; the library's own log lines would repeat
+  // them, so they are shown only on request.
+  const logger: Logger = options.verbose
+    ? new TerminalLogger({ stdout: io.stderr, stderr: io.stderr, showInfo: true, progress: false })
+    : silentLogger;
+  const stepSignal = (): AbortSignal =>
+    io.signal === undefined
+      ? AbortSignal.timeout(STEP_TIMEOUT_IN_MS)
+      : AbortSignal.any([AbortSignal.timeout(STEP_TIMEOUT_IN_MS), io.signal]);
+
+  let settings: Settings | undefined;
+  await report.run('settings', () => {
+    const { source, origin } = resolveSettingsSource(options.settingsPath, io);
+    const loaded = loadSettings(source);
+    settings = loaded;
+    return Promise.resolve({ status: 'PASS', detail: settingsSummary(loaded, origin) });
+  });
+  if (settings === undefined) {
+    for (const step of ['managed identity token', 'Key Vault read', 'credential expiry']) {
+      report.skip(step, 'skipped: settings failed');
+    }
+    report.skip('environments', 'skipped: settings failed');
+    return finish(report, io);
+  }
+  const valid = settings;
+  const tokenProvider = createRuntimeTokenProvider(valid, logger);
+  const credentialReady = await checkCredentialChain(valid, tokenProvider, report, stepSignal);
+
+  const clients = createRuntimeDataverseClients(valid, tokenProvider, logger);
+  try {
+    for (const environment of valid.environments) {
+      const client = clients.get(environment.name);
+      if (!credentialReady || client === undefined) {
+        skipEnvironment(report, environment, 'skipped: no credential to authenticate with');
+        continue;
+      }
+      await checkEnvironment({
+        environment,
+        tokenProvider,
+        client,
+        report,
+        stepSignal,
+        nowInMs: Date.now,
+      });
+    }
+  } finally {
+    for (const client of clients.values()) client.close();
+  }
+  return finish(report, io);
+}
+
+/** Managed identity (Key Vault only) → credential read → expiry. True when a credential was read. */
+async function checkCredentialChain(
+  settings: Settings,
+  tokenProvider: DataverseTokenProvider,
+  report: DoctorReport,
+  stepSignal: () => AbortSignal,
+): Promise<boolean> {
+  const source = settings.credentialSource;
+  const readStep = source.kind === 'keyVault' ? 'Key Vault read' : 'credential read';
+  if (source.kind === 'keyVault') {
+    const identityOk = await report.run('managed identity token', () =>
+      checkManagedIdentityToken(settings, source.vaultUrl, stepSignal()),
+    );
+    if (!identityOk) {
+      report.skip(readStep, 'skipped: managed identity token failed');
+      report.skip('credential expiry', 'skipped: managed identity token failed');
+      return false;
+    }
+  } else {
+    report.skip(
+      'managed identity token',
+      'not needed: KEY_VAULT_URL is not set, the credential comes from local settings',
+    );
+  }
+  const readOk = await report.run(readStep, () =>
+    checkCredentialRead(settings, tokenProvider, stepSignal()),
+  );
+  if (!readOk) {
+    report.skip('credential expiry', `skipped: ${readStep} failed`);
+    return false;
+  }
+  // An expired credential is a FAIL, but the environment steps still run: Entra's answer
+  // confirms it and shows which environments are affected.
+  await report.run('credential expiry', () =>
+    checkCredentialExpiry(settings, tokenProvider, stepSignal(), new Date()),
+  );
+  return true;
+}
+
+function finish(report: DoctorReport, io: CliIo): number {
+  io.stdout.write(`${report.summary()}\n`);
+  return report.anyFailed ? ExitCode.failed : ExitCode.ok;
+}

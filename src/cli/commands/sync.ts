@@ -1,0 +1,63 @@
+import { createRuntime } from '../../lib/createRuntime';
+import { ConfigurationError } from '../../lib/errors';
+import type { Settings } from '../../lib/settingsTypes';
+import { type CliIo, ExitCode } from '../io';
+import { resolveSettingsSource } from '../settingsSource';
+import { TerminalLogger } from '../terminalLogger';
+
+export interface SyncCommandOptions {
+  readonly settingsPath: string | undefined;
+  readonly environmentNames: readonly string[] | undefined;
+  readonly full: boolean;
+}
+
+function checkEnvironmentNames(settings: Settings, wanted: readonly string[] | undefined): void {
+  if (wanted === undefined) return;
+  const known = settings.environments.map((environment) => environment.name);
+  const unknown = wanted.filter((name) => !known.includes(name));
+  if (unknown.length === 0) return;
+  throw new ConfigurationError(`no configured environment named ${unknown.join(', ')}`, {
+    step: 'sync --env',
+    hint: `use one of: ${known.join(', ')} (the names in DATAVERSE_ENVIRONMENTS)`,
+  });
+}
+
+/**
+ * `sync`: the timer's engine, run from a terminal. Progress and the per-environment summary
+ * lines come from the engine through the terminal logger. Ctrl-C (io.signal) stops every
+ * environment at its next page boundary, after the checkpoint of the last applied page.
+ */
+export async function runSyncCommand(options: SyncCommandOptions, io: CliIo): Promise<number> {
+  const logger = new TerminalLogger({
+    stdout: io.stdout,
+    stderr: io.stderr,
+    showInfo: true,
+    progress: true,
+  });
+  const { source } = resolveSettingsSource(options.settingsPath, io);
+  const runtime = await createRuntime({ source, logger });
+  checkEnvironmentNames(runtime.settings, options.environmentNames);
+  logger.start(
+    options.environmentNames ??
+      runtime.settings.environments.map((environment) => environment.name),
+  );
+  try {
+    const report = await runtime.sync.run({
+      logger,
+      ...(options.environmentNames === undefined
+        ? {}
+        : { environmentNames: options.environmentNames }),
+      full: options.full,
+      ...(io.signal === undefined ? {} : { signal: io.signal }),
+    });
+    if (io.signal?.aborted === true) {
+      logger.warn(
+        'interrupted: each environment stopped at a page boundary with its checkpoint saved; the next run resumes there',
+      );
+      return ExitCode.interrupted;
+    }
+    return report.anyFailed ? ExitCode.failed : ExitCode.ok;
+  } finally {
+    logger.finish();
+  }
+}

@@ -1,0 +1,139 @@
+import { TableClient } from '@azure/data-tables';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import type { HealthReport } from '../../src/lib/health/types';
+import { CliBed } from './cliHarness';
+
+let cli: CliBed;
+let table: TableClient;
+beforeAll(async () => {
+  cli = await CliBed.start({
+    environments: [
+      { name: 'contoso', accounts: { count: 120, seed: 1 } },
+      { name: 'fabrikam', tenant: 'customer', accounts: { count: 40, seed: 2 } },
+    ],
+  });
+  table = TableClient.fromConnectionString(cli.bed.azurite!.connectionString, 'accounts', {
+    allowInsecureConnection: true,
+  });
+});
+afterAll(async () => {
+  await cli.stop();
+});
+
+async function mirrorRows(): Promise<{ partitionKey: string; rowKey: string }[]> {
+  const rows: { partitionKey: string; rowKey: string }[] = [];
+  for await (const entity of table.listEntities()) {
+    rows.push({ partitionKey: entity.partitionKey!, rowKey: entity.rowKey! });
+  }
+  return rows;
+}
+
+describe('dataverse-s2s sync', () => {
+  it("--env contoso copies exactly contoso's accounts into the mirror table", async () => {
+    const run = await cli.run(['sync', '--env', 'contoso']);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      /account sync contoso: synced \(full round, generation 1\).*created 120/,
+    );
+    expect(run.stdout).not.toContain('fabrikam:');
+    const rows = await mirrorRows();
+    const contoso = cli.bed.dataverse.environment('contoso');
+    expect(rows).toHaveLength(contoso.accountCount());
+    expect(new Set(rows.map((row) => row.partitionKey))).toEqual(new Set(['contoso']));
+    const ids = [...contoso.allAccounts()].map((account) => account.accountid).sort();
+    expect(rows.map((row) => row.rowKey).sort()).toEqual(ids);
+  });
+
+  it('on a terminal draws one status line redrawn in place, then the summary', async () => {
+    cli.bed.dataverse.environment('contoso').createAccount({ name: 'Terminal Ltd' });
+    const run = await cli.run(['sync', '--env', 'contoso'], { tty: true });
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('\r\x1b[2Ksyncing contoso: starting');
+    // The status line is cleared before the permanent summary line is printed.
+    expect(run.stdout).toContain('\r\x1b[2Kaccount sync contoso: synced (delta round');
+    expect(run.stdout).toMatch(/created 1,/);
+  });
+
+  it('stops when interrupted (Ctrl-C) with exit code 130, and the next run carries on', async () => {
+    const interrupt = new AbortController();
+    interrupt.abort(new Error('interrupted (Ctrl-C)'));
+    const stopped = await cli.run(['sync', '--env', 'fabrikam'], { signal: interrupt.signal });
+
+    expect(stopped.code).toBe(130);
+    expect(stopped.stderr).toMatch(/account sync fabrikam: aborted/);
+    expect(stopped.stderr).toContain('interrupted: each environment stopped at a page boundary');
+    expect((await mirrorRows()).filter((row) => row.partitionKey === 'fabrikam')).toHaveLength(0);
+
+    const resumed = await cli.run(['sync', '--env', 'fabrikam']);
+    expect(resumed.code).toBe(0);
+    expect((await mirrorRows()).filter((row) => row.partitionKey === 'fabrikam')).toHaveLength(
+      cli.bed.dataverse.environment('fabrikam').accountCount(),
+    );
+  });
+
+  it('exits 1 and names the failing environment when the application user is missing', async () => {
+    const fabrikam = cli.bed.dataverse.environment('fabrikam');
+    fabrikam.removeApplicationUser(cli.bed.ids.clientId);
+    try {
+      const run = await cli.run(['sync']);
+
+      expect(run.code).toBe(1);
+      expect(run.stdout).toMatch(/account sync contoso: synced/);
+      expect(run.stderr).toMatch(/error: account sync fabrikam: failed.*Application users/);
+    } finally {
+      fabrikam.setApplicationUser(cli.bed.ids.clientId, { enabled: true });
+    }
+  });
+
+  it('refuses an --env name that is not configured, listing the configured ones', async () => {
+    const run = await cli.run(['sync', '--env', 'contsoo']);
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('no configured environment named contsoo');
+    expect(run.stderr).toContain('use one of: contoso, fabrikam');
+  });
+});
+
+describe('dataverse-s2s health', () => {
+  it('prints the health+json report with status pass and exits 0 once every environment synced', async () => {
+    expect((await cli.run(['sync'])).code).toBe(0);
+    const run = await cli.run(['health']);
+
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as HealthReport;
+    expect(report.status).toBe('pass');
+    expect(Object.keys(report.checks)).toEqual(
+      expect.arrayContaining([
+        'credential:expiry',
+        'contoso:whoAmI',
+        'fabrikam:whoAmI',
+        'contoso:lastSync',
+      ]),
+    );
+    expect(run.stderr).toBe('');
+  });
+
+  it('prints a failing report with the role fix and exits 1 when Key Vault refuses', async () => {
+    cli.bed.keyVault.revoke(cli.bed.ids.managedIdentityObjectId);
+    try {
+      const run = await cli.run(['health']);
+
+      expect(run.code).toBe(1);
+      const report = JSON.parse(run.stdout) as HealthReport;
+      expect(report.status).toBe('fail');
+      expect(report.output).toContain("'Key Vault Secrets User'");
+    } finally {
+      cli.bed.keyVault.grant(cli.bed.ids.managedIdentityObjectId);
+    }
+  });
+});
+
+describe('output of every command above', () => {
+  it('never contains a planted secret or an issued token', () => {
+    expect(cli.bed.entra.tokens.issued.length).toBeGreaterThan(0);
+    expect(cli.leakedSecrets()).toEqual([]);
+  });
+});

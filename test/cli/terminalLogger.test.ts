@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+
+import { TerminalLogger } from '../../src/cli/terminalLogger';
+import { RunCounters, summaryLine } from '../../src/lib/sync/progress';
+import { CapturedOutput } from './cliHarness';
+
+const NO_STATS = {
+  requests: 0,
+  throttledResponses: 0,
+  throttledWaitInMs: 0,
+  retries: 0,
+  lastThrottledAt: undefined,
+};
+const PAGE = { created: 5000, updated: 0, deleted: 0, skipped: 0 };
+
+/** The engine's own progress and summary lines for an environment that synced 3 pages. */
+function engineLines(environment: string): { progress: string[]; summary: string } {
+  const counters = new RunCounters(0, NO_STATS);
+  counters.roundKind = 'full';
+  counters.generation = 1;
+  const progress: string[] = [];
+  for (let page = 1; page <= 3; page += 1) {
+    counters.addPage(5000, PAGE);
+    const line = counters.progressLine(environment, page * 1000, 1, 0);
+    if (line !== undefined) progress.push(line);
+  }
+  return { progress, summary: summaryLine(counters.result(environment, 'synced', 3000, NO_STATS)) };
+}
+
+function logger(
+  tty: boolean,
+  columns = 80,
+): {
+  log: TerminalLogger;
+  stdout: CapturedOutput;
+  stderr: CapturedOutput;
+} {
+  const stdout = new CapturedOutput(tty, columns);
+  const stderr = new CapturedOutput(tty, columns);
+  return {
+    log: new TerminalLogger({ stdout, stderr, showInfo: true, progress: true }),
+    stdout,
+    stderr,
+  };
+}
+
+describe('TerminalLogger', () => {
+  it('on a terminal, redraws the engine progress as one line: env, pages, rows, rows/s', () => {
+    const { progress, summary } = engineLines('contoso');
+    const { log, stdout } = logger(true);
+
+    log.start(['contoso']);
+    for (const line of progress) log.info(line);
+    log.info(summary);
+    log.finish();
+
+    expect(progress).toHaveLength(3);
+    expect(stdout.text.split('\n')).toEqual([
+      '\r\x1b[2Ksyncing contoso: starting' +
+        '\r\x1b[2Ksyncing contoso: 1 pages, 5000 rows, 5000 rows/s' +
+        '\r\x1b[2Ksyncing contoso: 2 pages, 10000 rows, 5000 rows/s' +
+        '\r\x1b[2Ksyncing contoso: 3 pages, 15000 rows, 5000 rows/s' +
+        `\r\x1b[2K${summary}`,
+      '',
+    ]);
+  });
+
+  it('keeps several environments on the status line and prints warnings above it on stderr', () => {
+    const { log, stdout, stderr } = logger(true, 200);
+    const contoso = engineLines('contoso').progress[0]!;
+    const fabrikam = engineLines('fabrikam').progress[1]!;
+
+    log.start(['contoso', 'fabrikam']);
+    log.info(contoso);
+    log.info(fabrikam);
+    log.warn('fabrikam: throttled, waiting 2 s');
+
+    expect(
+      stdout.text.endsWith(
+        '\r\x1b[2Ksyncing contoso: 1 pages, 5000 rows, 5000 rows/s | fabrikam: 2 pages, 10000 rows, 5000 rows/s',
+      ),
+    ).toBe(true);
+    expect(stderr.text).toBe('warning: fabrikam: throttled, waiting 2 s\n');
+  });
+
+  it('cuts the status line to the terminal width so it never wraps', () => {
+    const { log, stdout } = logger(true, 60);
+    log.start(['contoso-production-emea', 'fabrikam-production-americas']);
+
+    const drawn = stdout.text.split('\r\x1b[2K').pop() ?? '';
+    expect(drawn.length).toBe(59);
+    expect(drawn).toMatch(/^syncing contoso-production-emea: starting \| fabrik.*…$/);
+  });
+
+  it('off a terminal, prints every engine line as a plain line with no control characters', () => {
+    const { progress, summary } = engineLines('contoso');
+    const { log, stdout } = logger(false);
+
+    log.start(['contoso']);
+    for (const line of progress) log.info(line);
+    log.info(summary);
+    log.finish();
+
+    expect(stdout.text).toBe([...progress, summary].map((line) => `${line}\n`).join(''));
+    expect(stdout.text).not.toContain('\r');
+    expect(stdout.text).not.toContain('\x1b');
+  });
+});
