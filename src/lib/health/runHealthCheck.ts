@@ -30,7 +30,7 @@ const RECENT_THROTTLING_WINDOW_IN_MS = 5 * 60 * 1000;
  */
 export async function runHealthCheck(deps: HealthDependencies): Promise<HealthReport> {
   const checks = new Map<string, HealthCheckResult>();
-  const pending = new Map<string, string>();
+  const pending = new Map<string, PendingStep>();
   const record = (key: string, result: HealthCheckResult): void => {
     pending.delete(key);
     checks.set(key, result);
@@ -50,17 +50,30 @@ export async function runHealthCheck(deps: HealthDependencies): Promise<HealthRe
   clearTimeout(timer);
   if (outcome === 'timeout') {
     abort.abort();
+    // The throttling check only reads the client's counters: it never waits, so it is judged
+    // on its own instead of being reported as hung with the WhoAmI call it follows.
+    for (const env of deps.environments) {
+      if (pending.has(`${env.name}:throttling`)) recordThrottling(deps, env, record);
+    }
     const time = deps.now().toISOString();
-    for (const [key, componentId] of pending) {
+    for (const [key, { componentId, waitingFor }] of pending) {
       checks.set(key, {
         componentId,
-        status: 'fail',
+        // A slow checkpoint read says nothing about Dataverse access: it warns, as a storage
+        // error does, while a hung token or WhoAmI fails.
+        status: key.endsWith(':lastSync') ? 'warn' : 'fail',
         time,
-        output: `No answer within the health check's ${deps.timeoutInMs} ms budget (step ${key}). The service may be hung or throttling this application user; see the function logs.`,
+        output: `No answer within the health check's ${deps.timeoutInMs} ms budget (step ${key}, waiting for ${waitingFor}). The service may be hung or throttling this application user; see the function logs.`,
       });
     }
   }
   return assemble(checks, deps.now());
+}
+
+/** A step not finished yet: whose it is, and what it waits on (named when the budget runs out). */
+interface PendingStep {
+  readonly componentId: string;
+  readonly waitingFor: string;
 }
 
 type Record_ = (key: string, result: HealthCheckResult) => void;
@@ -68,10 +81,13 @@ type Record_ = (key: string, result: HealthCheckResult) => void;
 async function checkCredential(
   deps: HealthDependencies,
   record: Record_,
-  pending: Map<string, string>,
+  pending: Map<string, PendingStep>,
 ): Promise<void> {
   const key = 'credential:expiry';
-  pending.set(key, 'credential');
+  pending.set(key, {
+    componentId: 'credential',
+    waitingFor: 'the credential (Key Vault or local settings)',
+  });
   try {
     const credential = await deps.tokenProvider.describeCredential();
     record(key, credentialExpiryCheck(credential, deps.credentialExpiryWarningDays, deps.now()));
@@ -84,11 +100,18 @@ async function checkEnvironment(
   deps: HealthDependencies,
   env: EnvironmentSettings,
   record: Record_,
-  pending: Map<string, string>,
+  pending: Map<string, PendingStep>,
   signal: AbortSignal,
 ): Promise<void> {
-  for (const step of ['token', 'whoAmI', 'lastSync', 'throttling'])
-    pending.set(`${env.name}:${step}`, env.name);
+  const url = env.url.replace(/\/+$/, '');
+  const waitingFor: Record<string, string> = {
+    token: `an Entra ID token for ${url}/.default in tenant ${env.tenantId}`,
+    whoAmI: `WhoAmI at ${url}`,
+    lastSync: 'the sync checkpoint in storage',
+    throttling: `WhoAmI at ${url}`,
+  };
+  for (const [step, what] of Object.entries(waitingFor))
+    pending.set(`${env.name}:${step}`, { componentId: env.name, waitingFor: what });
   await Promise.all([checkDataverse(deps, env, record, signal), checkLastSync(deps, env, record)]);
 }
 

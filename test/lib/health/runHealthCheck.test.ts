@@ -140,6 +140,16 @@ describe('runHealthCheck', () => {
     expect(report.checks['credential:expiry']?.[0]?.status).toBe('pass');
   });
 
+  it('warns, not fails, when only the checkpoint read hangs past the budget', async () => {
+    const report = await runHealthCheck(
+      deps({ timeoutInMs: 50, lastSync: () => new Promise(() => undefined) }),
+    );
+    expect(report.status).toBe('warn');
+    expect(report.checks['contoso:lastSync']?.[0]).toMatchObject({ status: 'warn' });
+    expect(report.checks['contoso:lastSync']?.[0]?.output).toContain('No answer within');
+    expect(report.checks['contoso:whoAmI']?.[0]?.status).toBe('pass');
+  });
+
   it('warns about recent throttling and a stale sync without failing', async () => {
     const throttled: ClientStats = {
       ...quietStats,

@@ -1,0 +1,3 @@
+import { describeCertificateHealth } from './certificateScenarios';
+
+describeCertificateHealth('pem');
