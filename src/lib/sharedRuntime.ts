@@ -1,4 +1,3 @@
-import { createRuntime, logStartupFailure } from './createRuntime';
 import type { Logger } from './logger';
 import { memoizeRuntime, type Runtime } from './runtime';
 
@@ -19,6 +18,9 @@ const processLogger: Logger = {
 };
 
 const shared = memoizeRuntime(async () => {
+  // Loaded on first use, not when the host loads the function files: the Azure SDKs behind the
+  // runtime take most of a cold start, and registration must not wait for them.
+  const { createRuntime, logStartupFailure } = await import('./createRuntime.js');
   try {
     return await createRuntime({ logger: processLogger });
   } catch (error) {
