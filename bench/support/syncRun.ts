@@ -1,0 +1,48 @@
+import type { ClientStats } from '../../src/lib/dataverse/types';
+import { DEFAULT_COLUMNS } from '../../src/lib/settings/sync';
+import type { EnvironmentConnection } from './connection';
+
+/** The production default column list (ACCOUNT_SYNC_COLUMNS unset). */
+export const SYNC_COLUMNS: readonly string[] = DEFAULT_COLUMNS.split(',');
+
+/** Which target a benchmarked sync writes to. */
+export type SinkKind = 'discard' | 'count' | 'table';
+
+/** Input of `children/sync.ts`: one full sync of one environment. */
+export interface SyncChildInput {
+  readonly connection: EnvironmentConnection;
+  readonly sink: SinkKind;
+  readonly pageSize: number;
+  /** Azurite connection string and mirror table name (table sink only). */
+  readonly storage?: { readonly connectionString: string; readonly tableName: string };
+}
+
+/** What `children/sync.ts` reports. */
+export interface SyncChildOutput {
+  readonly outcome: string;
+  readonly error: string | undefined;
+  readonly rows: number;
+  readonly pages: number;
+  /** Distinct accountids received (count sink only). */
+  readonly distinctRows: number | undefined;
+  readonly elapsedInMs: number;
+  readonly peakRssInMb: number;
+  readonly stats: Omit<ClientStats, 'lastThrottledAt'>;
+}
+
+/** Input of `children/tableWrite.ts`: the table sink alone writing generated pages. */
+export interface TableWriteChildInput {
+  readonly connectionString: string;
+  readonly tableName: string;
+  readonly environment: string;
+  readonly seed: number;
+  readonly rows: number;
+  readonly pageSize: number;
+}
+
+export interface TableWriteChildOutput {
+  readonly rows: number;
+  /** Time spent inside applyPage only (row generation excluded). */
+  readonly writeInMs: number;
+  readonly peakRssInMb: number;
+}
