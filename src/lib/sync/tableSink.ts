@@ -15,7 +15,7 @@ import type { SinkPage, SinkPageResult, SyncRow, SyncSink } from './types';
 /** The part of TableClient the sink uses (a seam tests can wrap to inject failures). */
 export type MirrorTable = Pick<
   TableClient,
-  'tableName' | 'createTable' | 'listEntities' | 'submitTransaction'
+  'tableName' | 'createTable' | 'getEntity' | 'listEntities' | 'submitTransaction'
 >;
 
 export interface TableSinkOptions {
@@ -27,8 +27,8 @@ export interface TableSinkOptions {
 
 /** Entity-group transactions hold at most 100 operations. */
 const TRANSACTION_SIZE = 100;
-/** Table service allows 15 comparisons per $filter: PartitionKey + 14 RowKeys. */
-const READ_CHUNK_SIZE = 14;
+/** Point reads in flight per transaction chunk (chunks themselves run `concurrency` at once). */
+const POINT_READ_CONCURRENCY = 8;
 
 /**
  * The mirror table: one partition per environment, RowKey = accountid, each row guarded by
@@ -146,40 +146,49 @@ export class TableSink implements SyncSink {
     }
   }
 
-  /** Version, generation and ETag of the ids the mirror already holds. */
+  /**
+   * Version, generation and ETag of the ids the mirror already holds, by point reads. Point
+   * reads are the one query Azure Tables answers from its index: a filter that ORs RowKeys is
+   * a partition scan, which would make a full load quadratic in the table size.
+   */
   private async readExisting(
     environment: string,
     ids: readonly string[],
     signal: AbortSignal,
   ): Promise<Map<string, ExistingRow>> {
-    const groups: string[][] = [];
-    for (let i = 0; i < ids.length; i += READ_CHUNK_SIZE)
-      groups.push(ids.slice(i, i + READ_CHUNK_SIZE));
     const found = new Map<string, ExistingRow>();
     try {
-      await mapWithConcurrency(groups, this.concurrency, async (group) => {
-        const rowKeys = group.map((id) => odata`RowKey eq ${id}`).join(' or ');
-        const entities = this.table.listEntities({
-          queryOptions: {
-            filter: `${odata`PartitionKey eq ${environment}`} and (${rowKeys})`,
-            select: ['RowKey', 'versionnumber', 'syncGeneration'],
-          },
-          abortSignal: signal,
-        });
-        for await (const entity of entities) {
-          const { rowKey, etag, versionnumber, syncGeneration } = entity;
-          if (typeof rowKey !== 'string' || typeof versionnumber !== 'string') continue;
-          found.set(rowKey, {
-            version: versionnumber,
-            generation: typeof syncGeneration === 'number' ? syncGeneration : 0,
-            etag,
-          });
-        }
+      await mapWithConcurrency(ids, POINT_READ_CONCURRENCY, async (id) => {
+        const row = await this.readOne(environment, id, signal);
+        if (row !== undefined) found.set(id, row);
       });
     } catch (error) {
       throw asSinkError('read mirror table', environment, error);
     }
     return found;
+  }
+
+  private async readOne(
+    environment: string,
+    id: string,
+    signal: AbortSignal,
+  ): Promise<ExistingRow | undefined> {
+    try {
+      const entity = await this.table.getEntity(environment, id, {
+        queryOptions: { select: ['versionnumber', 'syncGeneration'] },
+        abortSignal: signal,
+      });
+      const { etag, versionnumber, syncGeneration } = entity;
+      if (typeof versionnumber !== 'string') return undefined;
+      return {
+        version: versionnumber,
+        generation: typeof syncGeneration === 'number' ? syncGeneration : 0,
+        etag,
+      };
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
   }
 
   private async deleteIds(

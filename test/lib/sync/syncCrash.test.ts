@@ -46,6 +46,7 @@ function crashingTable(okTransactions: number): MirrorTable {
   return {
     tableName: table.tableName,
     createTable: (...args) => table.createTable(...args),
+    getEntity: (...args) => table.getEntity(...args),
     listEntities: (...args) => table.listEntities(...args),
     submitTransaction: async (...args) => {
       calls += 1;
