@@ -87,12 +87,18 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     return client;
   };
 
-  let identity: TokenCredential | undefined;
-  const managedIdentity = (): TokenCredential => {
-    identity ??= createDefaultManagedIdentityCredential({
-      managedIdentityAvailable: settings.managedIdentityEndpointAvailable,
-      clientId: settings.managedIdentityClientId,
-    });
+  // One credential (and token cache) per identity: AZURE_CLIENT_ID's, and a storage
+  // connection's own __clientId when it names another.
+  const identities = new Map<string | undefined, TokenCredential>();
+  const managedIdentity = (clientId = settings.managedIdentityClientId): TokenCredential => {
+    let identity = identities.get(clientId);
+    if (identity === undefined) {
+      identity = createDefaultManagedIdentityCredential({
+        managedIdentityAvailable: settings.managedIdentityEndpointAvailable,
+        clientId,
+      });
+      identities.set(clientId, identity);
+    }
     return identity;
   };
   const sync = createSyncService({ settings, clients: [...clients.values()], managedIdentity });

@@ -1,4 +1,4 @@
-import { describeError } from '../errors';
+import { describeError, IntegrationError } from '../errors';
 import type { Logger } from '../logger';
 import type { Runtime } from '../runtime';
 import { HEALTH_MEDIA_TYPE, type HealthReport, httpStatusFor } from './types';
@@ -11,15 +11,45 @@ export interface HealthHttpResponse {
 }
 
 /**
+ * How long a poll waits for the runtime to start. The start reads Key Vault through the managed
+ * identity, whose SDK retries can outlast a poller's timeout; the health check itself has its
+ * own budget once the runtime exists.
+ */
+const STARTUP_BUDGET_IN_MS = 20_000;
+
+/** The runtime, or a startup failure naming what it waits on once the budget is spent. */
+async function withinBudget(runtime: Promise<Runtime>, budgetInMs: number): Promise<Runtime> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(
+        new IntegrationError(`The app did not finish starting within ${budgetInMs} ms`, {
+          step: 'startup',
+          retryable: true,
+          hint: 'Starting reads the credential from Key Vault with the managed identity: check that KEY_VAULT_URL is reachable (private endpoint, firewall, DNS) and the identity endpoint answers; the start goes on in the background and the next poll reports its outcome.',
+        }),
+      );
+    }, budgetInMs);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([runtime, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
  * The health report, or — when the app cannot even start (bad settings, Key Vault unreadable) —
  * a failing report that names the step and the fix, so the poller always gets health+json.
  */
 export async function healthReportOrStartupFailure(
   getRuntime: () => Promise<Runtime>,
   logger: Logger,
+  startupBudgetInMs = STARTUP_BUDGET_IN_MS,
 ): Promise<HealthReport> {
   try {
-    const runtime = await getRuntime();
+    const runtime = await withinBudget(getRuntime(), startupBudgetInMs);
     return await runtime.health.current();
   } catch (error) {
     const output = describeError(error);

@@ -1,5 +1,6 @@
 import type { ContainerClient } from '@azure/storage-blob';
 
+import { sanitizeError } from '../auth/sanitize';
 import { describeError } from '../errors';
 import type { Logger } from '../logger';
 import { codeOf, statusOf, storageError } from './checkpointStore';
@@ -58,9 +59,12 @@ export class BlobLeaseProvider implements LeaseProvider {
 
     const lost = new AbortController();
     const logger = this.options.logger;
+    let released = false;
     const timer = setInterval(() => {
       leaseClient.renewLease().catch((error: unknown) => {
         clearInterval(timer);
+        // A renewal still in flight when the run released the lease: nothing left to stop.
+        if (released) return;
         logger.error(
           `account sync ${environment}: lease renewal failed, stopping the run: ${describeError(error)}`,
         );
@@ -70,7 +74,7 @@ export class BlobLeaseProvider implements LeaseProvider {
             environment,
             retryable: true,
             hint: 'Storage was unreachable or another run broke the lease; the next run resumes from the checkpoint.',
-            cause: error,
+            cause: sanitizeError(error),
           }),
         );
       });
@@ -80,6 +84,7 @@ export class BlobLeaseProvider implements LeaseProvider {
     return {
       lost: lost.signal,
       release: async () => {
+        released = true;
         clearInterval(timer);
         if (lost.signal.aborted) return;
         try {

@@ -1,5 +1,6 @@
 import type { ContainerClient } from '@azure/storage-blob';
 
+import { sanitizeError } from '../auth/sanitize';
 import { IntegrationError } from '../errors';
 import { parseCheckpoint } from './checkpointFormat';
 import { CheckpointConflictError } from './errors';
@@ -65,7 +66,7 @@ export class BlobCheckpointStore implements CheckpointStore {
           code: 'CheckpointConflict',
           retryable: true,
           hint: 'Another sync run wrote this environment at the same time; this run stopped without overwriting it.',
-          cause: error,
+          cause: sanitizeError(error),
         });
       }
       throw storageError('write checkpoint', environment, error);
@@ -102,7 +103,10 @@ export function codeOf(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-/** Wraps a storage failure in the app's error family (no SAS or key ever in the message). */
+/**
+ * Wraps a storage failure in the app's error family. The SDK's RestError carries the request
+ * (its Authorization header, a SAS in its URL), so only a redacted summary is kept as cause.
+ */
 export function storageError(
   step: string,
   environment: string | undefined,
@@ -110,15 +114,16 @@ export function storageError(
 ): IntegrationError {
   const status = statusOf(error);
   const code = codeOf(error);
-  const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-  return new IntegrationError(`Storage request failed: ${reason ?? 'unknown error'}`, {
+  const cause = sanitizeError(error);
+  const reason = cause.message.split('\n')[0] ?? 'unknown error';
+  return new IntegrationError(`Storage request failed: ${reason}`, {
     step,
     environment,
     status,
     code,
     retryable: status === undefined || status === 408 || status === 429 || status >= 500,
     hint: 'Check that the sync storage account is reachable and the app identity has Blob/Table data access.',
-    cause: error,
+    cause,
   });
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 
+import { sanitizeError } from '../auth/sanitize';
 import { parseRetryAfter } from '../dataverse/retry/retryAfter';
 import { IntegrationError, isIntegrationError } from '../errors';
 import type { SinkPage, SinkPageResult, SyncSink } from './types';
@@ -141,7 +142,7 @@ export class HttpSink implements SyncSink {
         'Idempotency-Key': key,
       };
       if (this.options.scope !== undefined && this.options.getToken !== undefined) {
-        headers.Authorization = `Bearer ${await this.options.getToken(this.options.scope, signal)}`;
+        headers.Authorization = `Bearer ${await this.token(environment, this.options.scope, this.options.getToken, signal)}`;
       }
       let waitInMs: number | undefined;
       let failure: IntegrationError;
@@ -186,7 +187,7 @@ export class HttpSink implements SyncSink {
               code,
               retryable: timedOut || (code !== undefined && NETWORK_CODES.has(code)),
               hint: 'Check that the webhook URL is reachable from the app.',
-              cause: error,
+              cause: sanitizeError(error),
             },
           );
           if (!failure.retryable) throw failure;
@@ -198,6 +199,31 @@ export class HttpSink implements SyncSink {
         throw failure;
       }
       await this.options.sleep(waitInMs ?? this.backoff(attempt), signal);
+    }
+  }
+
+  /** The receiver's bearer token; a refusal names the scope and the fix, never the SDK error. */
+  private async token(
+    environment: string,
+    scope: string,
+    getToken: NonNullable<HttpSinkOptions['getToken']>,
+    signal: AbortSignal,
+  ): Promise<string> {
+    try {
+      return await getToken(scope, signal);
+    } catch (error) {
+      if (signal.aborted || isIntegrationError(error)) throw error;
+      const cause = sanitizeError(error);
+      throw new IntegrationError(
+        `No managed-identity token for the webhook scope ${scope}: ${cause.message}`,
+        {
+          step: 'webhook token',
+          environment,
+          code: cause.code,
+          hint: 'Check ACCOUNT_SYNC_WEBHOOK_SCOPE (the receiver app registration, e.g. api://<app id>/.default) and that the function app has a managed identity; for a user-assigned one, that AZURE_CLIENT_ID is its client id.',
+          cause,
+        },
+      );
     }
   }
 

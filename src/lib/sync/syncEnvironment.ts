@@ -121,8 +121,9 @@ class EnvironmentRun {
     try {
       return await this.runRound(round, deadline);
     } catch (error) {
-      // Only a delta position can expire; recover once with a full round, new generation.
-      if (!isExpiredChangeTokenError(error) || round.kind === 'full') throw error;
+      // A saved position (a deltaLink, or the nextLink of a round resumed after days away)
+      // can expire; a fresh full round cannot, so retrying one would only fail again.
+      if (!isExpiredChangeTokenError(error) || round.start.kind === 'full') throw error;
       this.deps.logger.warn(
         `account sync ${this.environment}: delta token expired, starting a full resync; rows deleted meanwhile are swept afterwards`,
       );

@@ -32,8 +32,11 @@ export interface SyncService {
 export interface SyncServiceOptions {
   readonly settings: Settings;
   readonly clients: readonly DataverseClient[];
-  /** The app's managed identity: identity-based storage and the webhook's bearer token. */
-  readonly managedIdentity: () => TokenCredential;
+  /**
+   * The app's managed identity (AZURE_CLIENT_ID), or the user-assigned identity `clientId` when
+   * given: identity-based storage (its `__clientId`) and the webhook's bearer token.
+   */
+  readonly managedIdentity: (clientId?: string) => TokenCredential;
 }
 
 /**
@@ -43,9 +46,11 @@ export interface SyncServiceOptions {
  */
 export function createSyncService(options: SyncServiceOptions): SyncService {
   const { settings } = options;
+  const { storage: connection } = settings.sync;
+  // Like the Functions host, an identity-based connection's own __clientId wins.
   const credential = (): { credential?: TokenCredential } =>
-    settings.sync.storage.connectionString === undefined
-      ? { credential: options.managedIdentity() }
+    connection.connectionString === undefined
+      ? { credential: options.managedIdentity(connection.clientId) }
       : {};
   let storage: SyncStorageClients | undefined;
   const storageClients = (): SyncStorageClients => {

@@ -690,7 +690,9 @@ describe('SETTING_NAMES', () => {
     loadSettings(spy);
     // The host's storage setting and the platform's managed-identity variables are not app settings.
     const platform = [...read].filter(
-      (name) => name.startsWith('AzureWebJobsStorage') || ['IDENTITY_ENDPOINT', 'MSI_ENDPOINT'].includes(name),
+      (name) =>
+        name.startsWith('AzureWebJobsStorage') ||
+        ['IDENTITY_ENDPOINT', 'MSI_ENDPOINT'].includes(name),
     );
     expect([...read].filter((name) => !platform.includes(name)).sort()).toEqual(
       [...SETTING_NAMES].filter((n) => read.has(n)).sort(),

@@ -63,6 +63,7 @@ export class FakeAccountSource {
   private readonly live = new Map<string, StoredAccount>();
   private readonly tombstones = new Map<string, number>();
   private oldestValidVersion = 0;
+  private expireFullRoundLinks = false;
   private nextId = 1;
   requests = 0;
 
@@ -110,8 +111,13 @@ export class FakeAccountSource {
     }
   }
 
-  /** Every delta position issued so far becomes expired; deletion history is lost. */
-  expireTokens(): void {
+  /**
+   * Every delta position issued so far becomes expired; deletion history is lost. With
+   * `fullRoundLinks`, the nextLinks of full rounds started before now expire too (a full load
+   * paused for longer than the org keeps changes).
+   */
+  expireTokens(options: { fullRoundLinks?: boolean } = {}): void {
+    this.expireFullRoundLinks = options.fullRoundLinks ?? false;
     this.version += 1;
     this.oldestValidVersion = this.version; // rounds starting from now on are valid again
     this.tombstones.clear();
@@ -178,7 +184,11 @@ export class FakeAccountSource {
     cursor: Cursor,
     pageSize: number,
   ): { page: ChangePage; next: Cursor | undefined } {
-    if (cursor.since > 0 && cursor.since < this.oldestValidVersion) {
+    const expired =
+      cursor.since > 0
+        ? cursor.since < this.oldestValidVersion
+        : this.expireFullRoundLinks && cursor.roundStart < this.oldestValidVersion;
+    if (expired) {
       throw new ExpiredChangeTokenError(
         'Version stamp associated with the client has expired. Please perform a full sync.',
         {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { syncEnvironment } from '../../../src/lib/sync/syncEnvironment';
-import { FakeAccountSource, seededRandom } from './fakeSource';
+import { ACCOUNT_COLUMNS, FakeAccountSource, seededRandom } from './fakeSource';
 import {
   captureLogger,
   newEnvironment,
@@ -98,6 +98,32 @@ describe('full resync after an expired delta token', () => {
     source.mutate(20); // and deltas work again from the new deltaLink
     const after = await syncEnvironment(syncDeps(harness, source, environment, sink));
     expect(after).toMatchObject({ outcome: 'synced', roundKind: 'delta', generation: 2 });
+    await expectMirrorEqualsSource(source, environment);
+  });
+
+  it('restarts a paused full round whose nextLink expired, with a new generation', async () => {
+    const source = new FakeAccountSource(seededRandom(13));
+    source.seed(100);
+    const environment = newEnvironment('expired-full');
+    const sink = tableSink(harness);
+    let clock = 0;
+    const timed = {
+      now: () => clock,
+      hooks: { afterSinkWrite: () => void (clock += 1000) },
+      options: { columns: [...ACCOUNT_COLUMNS], pageSize: 25, maxRunSeconds: 2 },
+    };
+    const paused = await syncEnvironment(syncDeps(harness, source, environment, sink, timed));
+    expect(paused).toMatchObject({ outcome: 'paused', roundKind: 'full', generation: 1 });
+    for (const id of source.ids().slice(0, 10)) source.delete(id);
+    source.expireTokens({ fullRoundLinks: true });
+
+    const resumed = await syncEnvironment(syncDeps(harness, source, environment, sink));
+    expect(resumed).toMatchObject({
+      outcome: 'synced',
+      roundKind: 'full',
+      generation: 2,
+      expiredTokenRecovered: true,
+    });
     await expectMirrorEqualsSource(source, environment);
   });
 
