@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events';
+
 import { odata, type TableClient } from '@azure/data-tables';
 
 import { IntegrationError } from '../errors';
@@ -50,7 +52,11 @@ export class TableSink implements SyncSink {
     this.maxConflictRetries = options.maxConflictRetries ?? 5;
   }
 
-  async applyPage(page: SinkPage, signal: AbortSignal): Promise<SinkPageResult> {
+  async applyPage(page: SinkPage, callerSignal: AbortSignal): Promise<SinkPageResult> {
+    // One page fans out into dozens of concurrent storage calls, each listening for abort: a
+    // child signal with no listener limit keeps Node from warning about a leak that is not one.
+    const signal = AbortSignal.any([callerSignal]);
+    setMaxListeners(0, signal);
     await this.ensureTable(page.environment);
     const { upserts, deletes } = normalisePage(page.upserts, page.deletes);
     const ids = [...upserts.keys(), ...deletes];
