@@ -14,7 +14,7 @@ import { localSettingsPath } from './settingsSource';
 
 const CA_VARIABLE = 'NODE_EXTRA_CA_CERTS';
 /** Set in the child so that a file the child still cannot use never causes a spawn loop. */
-const RESPAWNED_MARKER = 'DATAVERSE_S2S_CLI_RESPAWNED';
+const RESPAWNED_MARKER = 'DVS2S_CLI_RESPAWNED';
 
 /** The CA file local.settings.json asks for when the process started without one, else undefined. */
 function caCertificatesToApply(argv: readonly string[], cwd: string): string | undefined {

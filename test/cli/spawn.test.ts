@@ -96,7 +96,7 @@ describe('compiled dataverse-s2s', () => {
     // The marker is what the re-spawned child carries: it switches the re-spawn off.
     const run = await runCompiled(
       ['doctor'],
-      environmentWithoutBed({ DATAVERSE_S2S_CLI_RESPAWNED: '1' }),
+      environmentWithoutBed({ DVS2S_CLI_RESPAWNED: '1' }),
     );
 
     expect(run.stderr).not.toContain('restarting');

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 
 import type { TableClient } from '@azure/data-tables';
 import { odata } from '@azure/data-tables';
+import { expect } from 'vitest';
 
 import type { Logger } from '../../../src/lib/logger';
 import { BlobLeaseProvider } from '../../../src/lib/sync/blobLease';
@@ -134,4 +135,14 @@ export function withoutNulls(rows: Map<string, Row>): Map<string, Row> {
 /** Sorted entries, so a failed comparison shows a readable diff. */
 export function sorted(rows: Map<string, Row>): [string, Row][] {
   return [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+}
+
+/** The mirror partition of `environment` holds exactly the source's rows (nulls omitted). */
+export async function expectTableMirrorEqualsSource(
+  harness: StorageHarness,
+  source: { snapshot(): Map<string, Row> },
+  environment: string,
+): Promise<void> {
+  const mirror = await readTableMirror(harness.storage.table, environment);
+  expect(sorted(mirror)).toEqual(sorted(withoutNulls(source.snapshot())));
 }

@@ -6,14 +6,13 @@ import { syncEnvironment } from '../../../src/lib/sync/syncEnvironment';
 import { ACCOUNT_COLUMNS, FakeAccountSource, seededRandom } from './fakeSource';
 import {
   captureLogger,
+  expectTableMirrorEqualsSource,
   newEnvironment,
   readTableMirror,
-  sorted,
   startStorageHarness,
   type StorageHarness,
   syncDeps,
   tableSink,
-  withoutNulls,
 } from './harness';
 
 let harness: StorageHarness;
@@ -23,14 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await harness.dispose();
 });
-
-async function expectMirrorEqualsSource(
-  source: FakeAccountSource,
-  environment: string,
-): Promise<void> {
-  const mirror = await readTableMirror(harness.storage.table, environment);
-  expect(sorted(mirror)).toEqual(sorted(withoutNulls(source.snapshot())));
-}
 
 describe('time budget', () => {
   it('pauses at page boundaries and resumes with no gap and no duplicate', async () => {
@@ -57,7 +48,7 @@ describe('time budget', () => {
       expect(result.pages).toBe(4);
     }
     expect(totals).toEqual({ created: 230, updated: 0, skipped: 0, runs: 3 });
-    await expectMirrorEqualsSource(source, environment);
+    await expectTableMirrorEqualsSource(harness, source, environment);
   });
 });
 
@@ -99,7 +90,7 @@ describe('storage outage', () => {
 
     const next = await syncEnvironment(syncDeps(harness, source, environment, tableSink(harness)));
     expect(next).toMatchObject({ outcome: 'synced', roundKind: 'full', generation: 1 });
-    await expectMirrorEqualsSource(source, environment);
+    await expectTableMirrorEqualsSource(harness, source, environment);
   });
 });
 
@@ -123,7 +114,7 @@ describe('lease', () => {
     const outcomes = (await Promise.all(runs)).map((r) => r.outcome).sort();
     expect(outcomes).toEqual(['skipped-locked', 'synced']);
     expect(logger.lines.some((line) => line.includes('another run holds the lease'))).toBe(true);
-    await expectMirrorEqualsSource(source, environment);
+    await expectTableMirrorEqualsSource(harness, source, environment);
   });
 
   it('stops the run when the lease is lost, so two runs never write at once', async () => {
@@ -191,7 +182,7 @@ describe('runAccountSync', () => {
       [names[2], 'synced'],
     ]);
     expect(report.results[1]?.error).toContain('Dataverse unreachable');
-    await expectMirrorEqualsSource(sources[0]!, names[0]!);
-    await expectMirrorEqualsSource(sources[2]!, names[2]!);
+    await expectTableMirrorEqualsSource(harness, sources[0]!, names[0]!);
+    await expectTableMirrorEqualsSource(harness, sources[2]!, names[2]!);
   });
 });

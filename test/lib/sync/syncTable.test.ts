@@ -4,14 +4,13 @@ import { syncEnvironment } from '../../../src/lib/sync/syncEnvironment';
 import { ACCOUNT_COLUMNS, FakeAccountSource, seededRandom } from './fakeSource';
 import {
   captureLogger,
+  expectTableMirrorEqualsSource,
   newEnvironment,
   readTableMirror,
-  sorted,
   startStorageHarness,
   type StorageHarness,
   syncDeps,
   tableSink,
-  withoutNulls,
 } from './harness';
 
 let harness: StorageHarness;
@@ -21,14 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await harness.dispose();
 });
-
-async function expectMirrorEqualsSource(
-  source: FakeAccountSource,
-  environment: string,
-): Promise<void> {
-  const mirror = await readTableMirror(harness.storage.table, environment);
-  expect(sorted(mirror)).toEqual(sorted(withoutNulls(source.snapshot())));
-}
 
 describe('account sync into the mirror table', () => {
   it('loads everything, then applies creates, updates and deletes from deltas', async () => {
@@ -46,7 +37,7 @@ describe('account sync into the mirror table', () => {
       created: 260,
       pages: 11,
     });
-    await expectMirrorEqualsSource(source, environment);
+    await expectTableMirrorEqualsSource(harness, source, environment);
 
     for (let round = 0; round < 3; round += 1) {
       source.mutate(60);
@@ -58,7 +49,7 @@ describe('account sync into the mirror table', () => {
         checkpointMoved: true,
       });
       expect(delta.created + delta.updated + delta.deleted).toBeGreaterThan(0);
-      await expectMirrorEqualsSource(source, environment);
+      await expectTableMirrorEqualsSource(harness, source, environment);
     }
 
     const idle = await syncEnvironment(syncDeps(harness, source, environment, sink, { logger }));
@@ -93,12 +84,12 @@ describe('full resync after an expired delta token', () => {
       created: 1,
       updated: 1,
     });
-    await expectMirrorEqualsSource(source, environment);
+    await expectTableMirrorEqualsSource(harness, source, environment);
 
     source.mutate(20); // and deltas work again from the new deltaLink
     const after = await syncEnvironment(syncDeps(harness, source, environment, sink));
     expect(after).toMatchObject({ outcome: 'synced', roundKind: 'delta', generation: 2 });
-    await expectMirrorEqualsSource(source, environment);
+    await expectTableMirrorEqualsSource(harness, source, environment);
   });
 
   it('restarts a paused full round whose nextLink expired, with a new generation', async () => {
@@ -124,7 +115,7 @@ describe('full resync after an expired delta token', () => {
       generation: 2,
       expiredTokenRecovered: true,
     });
-    await expectMirrorEqualsSource(source, environment);
+    await expectTableMirrorEqualsSource(harness, source, environment);
   });
 
   it('sweeps only after the full round completed, even across paused runs', async () => {
