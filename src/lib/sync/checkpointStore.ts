@@ -25,7 +25,8 @@ export class BlobCheckpointStore implements CheckpointStore {
   constructor(private readonly container: ContainerClient) {}
 
   async read(environment: string): Promise<StoredCheckpoint | undefined> {
-    await this.ensureContainer();
+    // No container yet means no checkpoint yet (404 below): reading never creates anything, so
+    // the health check's read stays read-only.
     const blob = this.container.getBlobClient(checkpointBlobName(environment));
     let buffer: Buffer;
     let etag: string | undefined;

@@ -1,7 +1,8 @@
+import { BlobServiceClient } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { assertLinkHoldsNoCredentials } from '../../../src/lib/sync/checkpointFormat';
-import { checkpointBlobName } from '../../../src/lib/sync/checkpointStore';
+import { BlobCheckpointStore, checkpointBlobName } from '../../../src/lib/sync/checkpointStore';
 import { CheckpointConflictError } from '../../../src/lib/sync/errors';
 import type { SyncCheckpoint } from '../../../src/lib/sync/types';
 import { newEnvironment, startStorageHarness, type StorageHarness } from './harness';
@@ -28,6 +29,15 @@ describe('BlobCheckpointStore', () => {
     expect(await harness.checkpoints.read(environment)).toBeUndefined();
     await harness.checkpoints.write(environment, checkpoint(1), undefined);
     expect((await harness.checkpoints.read(environment))?.checkpoint).toEqual(checkpoint(1));
+  });
+
+  it('reads "none" from a container that does not exist yet, without creating it', async () => {
+    const missing = BlobServiceClient.fromConnectionString(
+      harness.azurite.connectionString,
+    ).getContainerClient(`missing-${String(Date.now())}`);
+    const store = new BlobCheckpointStore(missing);
+    expect(await store.read('contoso')).toBeUndefined();
+    expect(await missing.exists()).toBe(false);
   });
 
   it('refuses a stale writer instead of overwriting', async () => {
