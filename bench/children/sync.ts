@@ -6,12 +6,17 @@
 import { TableClient } from '@azure/data-tables';
 import { BlobServiceClient } from '@azure/storage-blob';
 
-import { silentLogger } from '../../src/lib/logger';
-import { BlobLeaseProvider } from '../../src/lib/sync/blobLease';
-import { BlobCheckpointStore, SYNC_CONTAINER_NAME } from '../../src/lib/sync/checkpointStore';
-import { syncEnvironment } from '../../src/lib/sync/syncEnvironment';
-import { TableSink } from '../../src/lib/sync/tableSink';
-import type { CheckpointStore, LeaseProvider, SyncSink } from '../../src/lib/sync/types';
+import {
+  BlobCheckpointStore,
+  BlobLeaseProvider,
+  type CheckpointStore,
+  type LeaseProvider,
+  SYNC_CONTAINER_NAME,
+  syncEnvironment,
+  type SyncSink,
+  TableSink,
+} from '../../src/lib/sync';
+import { silentLogger } from '../../src/lib/util';
 import { childInput, peakRssInMb, reportFromChild } from '../support/child';
 import { projectClient } from '../support/connection';
 import { FreeLeaseProvider, MemoryCheckpointStore } from '../support/memoryStores';

@@ -5,9 +5,7 @@
  */
 import { TableClient } from '@azure/data-tables';
 
-import { projectRow } from '../../src/lib/sync/rows';
-import { TableSink } from '../../src/lib/sync/tableSink';
-import type { SyncRow } from '../../src/lib/sync/types';
+import { projectRow, type SyncRow,TableSink } from '../../src/lib/sync';
 import { generateBaseAccount } from '../../test/testbed/dataverse/accountGenerator';
 import { childInput, peakRssInMb, reportFromChild } from '../support/child';
 import {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { type ClosableDataverseClient, createDataverseClient } from '../../src/lib/dataverse';
-import { silentLogger } from '../../src/lib/logger';
+import { silentLogger } from '../../src/lib/util';
 import type { SimEnvironment, TestBed } from '../../test/testbed';
 
 /**

@@ -1,11 +1,10 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { createRuntime } from '../../src/lib/createRuntime';
-import { healthResponse } from '../../src/lib/health/healthResponse';
-import { silentLogger } from '../../src/lib/logger';
-import { memoizeRuntime } from '../../src/lib/runtime';
+import { healthResponse } from '../../src/lib/health';
+import { createRuntime, memoizeRuntime } from '../../src/lib/runtime';
 import type { SettingsSource } from '../../src/lib/settings';
+import { silentLogger } from '../../src/lib/util';
 
 /** A running health endpoint: the HTTP trigger's code path behind a bare node:http server. */
 export interface HealthServer {
@@ -21,7 +20,7 @@ export async function startHealthServer(source: SettingsSource): Promise<HealthS
   const runtime = memoizeRuntime(() => createRuntime({ source, logger: silentLogger }));
   await runtime.get();
   const server = createServer((_request, response) => {
-    void healthResponse(runtime.get, silentLogger).then(
+    void healthResponse(async () => (await runtime.get()).health, silentLogger).then(
       (answer) => {
         response.writeHead(answer.status, answer.headers).end(answer.body);
       },

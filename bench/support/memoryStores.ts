@@ -4,7 +4,7 @@ import type {
   LeaseProvider,
   StoredCheckpoint,
   SyncCheckpoint,
-} from '../../src/lib/sync/types';
+} from '../../src/lib/sync';
 
 /**
  * Checkpoints in memory with the same ETag contract as the blob store, for scenarios that

@@ -1,4 +1,4 @@
-import type { SinkPage, SinkPageResult, SyncSink } from '../../src/lib/sync/types';
+import type { SinkPage, SinkPageResult, SyncSink } from '../../src/lib/sync';
 
 /** A target that accepts every page at once and keeps nothing: the engine's own ceiling. */
 export class DiscardingSink implements SyncSink {

@@ -1,5 +1,5 @@
-import type { ClientStats } from '../../src/lib/dataverse/types';
-import { DEFAULT_COLUMNS } from '../../src/lib/settings/sync';
+import type { ClientStats } from '../../src/lib/dataverse';
+import { DEFAULT_COLUMNS } from '../../src/lib/settings';
 import type { EnvironmentConnection } from './connection';
 
 /** The production default column list (ACCOUNT_SYNC_COLUMNS unset). */

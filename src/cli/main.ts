@@ -5,7 +5,7 @@
  * (argv, streams, environment, working directory, a Ctrl-C signal) so tests run it
  * in-process; the bottom of this file wires it to the real process.
  */
-import { describeError } from '../lib/errors';
+import { describeError, InterruptedError } from '../lib/errors';
 import { parseCommandLine, USAGE, UsageError } from './args';
 import { runDoctorCommand } from './commands/doctor';
 import { runHealthCommand } from './commands/health';
@@ -62,9 +62,7 @@ async function runInThisProcess(): Promise<number> {
     if (firstInterruptAt === undefined) {
       firstInterruptAt = now;
       process.stderr.write('\nstopping at the next page boundary (Ctrl-C again to quit now)\n');
-      const reason = new Error('stopped by Ctrl-C');
-      reason.name = 'Interrupted';
-      interrupt.abort(reason);
+      interrupt.abort(new InterruptedError('stopped by Ctrl-C'));
     } else if (now - firstInterruptAt > DUPLICATE_INTERRUPT_WINDOW_IN_MS) {
       process.exit(ExitCode.interrupted);
     }

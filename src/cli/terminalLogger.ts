@@ -1,4 +1,4 @@
-import type { Logger } from '../lib/logger';
+import type { Logger } from '../lib/util';
 import type { CliOutput } from './io';
 
 /**

@@ -1,7 +1,7 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 
-import { getSharedRuntime } from '../lib/sharedRuntime';
-import { failedEnvironmentsMessage } from '../lib/sync/runReport';
+import { IntegrationError } from '../lib/errors';
+import { getSharedRuntime } from '../lib/runtime';
 
 /**
  * Timer: syncs Dataverse accounts of every configured environment to the target. Fails the
@@ -13,7 +13,9 @@ export async function accountSync(timer: Timer, context: InvocationContext): Pro
   }
   const runtime = await getSharedRuntime();
   const report = await runtime.sync.run({ logger: context });
-  if (report.anyFailed) throw new Error(failedEnvironmentsMessage(report));
+  if (report.failureSummary !== undefined) {
+    throw new IntegrationError(report.failureSummary, { step: 'account sync' });
+  }
 }
 
 app.timer('accountSync', {

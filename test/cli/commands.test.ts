@@ -1,7 +1,7 @@
 import { TableClient } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import type { HealthReport } from '../../src/lib/health/types';
+import type { HealthReport } from '../../src/lib/health';
 import { CliBed } from './cliHarness';
 
 let cli: CliBed;

@@ -94,10 +94,7 @@ describe('compiled dataverse-s2s', () => {
 
   it("without the re-spawn the same settings cannot verify the bed's TLS certificate", async () => {
     // The marker is what the re-spawned child carries: it switches the re-spawn off.
-    const run = await runCompiled(
-      ['doctor'],
-      environmentWithoutBed({ DVS2S_CLI_RESPAWNED: '1' }),
-    );
+    const run = await runCompiled(['doctor'], environmentWithoutBed({ DVS2S_CLI_RESPAWNED: '1' }));
 
     expect(run.stderr).not.toContain('restarting');
     const steps = doctorSteps(run.stdout);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { TerminalLogger } from '../../src/cli/terminalLogger';
-import { RunCounters, summaryLine } from '../../src/lib/sync/progress';
+import { RunCounters, summaryLine } from '../../src/lib/sync';
 import { CapturedOutput } from './cliHarness';
 
 const NO_STATS = {

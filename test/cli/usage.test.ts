@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { main } from '../../src/cli/main';
-import type { HealthReport } from '../../src/lib/health/types';
+import type { HealthReport } from '../../src/lib/health';
 import { CapturedOutput } from './cliHarness';
 
 const emptyDirectory = mkdtempSync(join(tmpdir(), 'dataverse-cli-empty-'));

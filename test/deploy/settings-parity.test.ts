@@ -7,7 +7,7 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { SETTING_NAMES } from '../../src/lib/settings/names';
+import { SETTING_NAMES } from '../../src/lib/settings';
 import {
   blankCommentsAndStrings,
   readRepoFile,

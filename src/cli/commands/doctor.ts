@@ -1,8 +1,7 @@
 import type { DataverseTokenProvider } from '../../lib/auth';
-import { createRuntimeDataverseClients, createRuntimeTokenProvider } from '../../lib/createRuntime';
-import { type Logger, silentLogger } from '../../lib/logger';
-import { loadSettings } from '../../lib/settings';
-import type { Settings } from '../../lib/settingsTypes';
+import { loadComposition } from '../../lib/runtime';
+import { loadSettings, type Settings } from '../../lib/settings';
+import { type Logger, silentLogger } from '../../lib/util';
 import type { CommonOptions } from '../args';
 import {
   checkCredentialExpiry,
@@ -63,6 +62,7 @@ export async function runDoctorCommand(options: CommonOptions, io: CliIo): Promi
     return finish(report, io);
   }
   const valid = settings;
+  const { createRuntimeDataverseClients, createRuntimeTokenProvider } = await loadComposition();
   const tokenProvider = createRuntimeTokenProvider(valid, logger);
   const credentialReady = await checkCredentialChain(valid, tokenProvider, report, stepSignal);
 

@@ -1,6 +1,6 @@
-import { createRuntime } from '../../lib/createRuntime';
-import { healthReportOrStartupFailure } from '../../lib/health/healthResponse';
-import { type Logger, silentLogger } from '../../lib/logger';
+import { healthReportOrStartupFailure } from '../../lib/health';
+import { createRuntime } from '../../lib/runtime';
+import { type Logger, silentLogger } from '../../lib/util';
 import type { CommonOptions } from '../args';
 import { type CliIo, ExitCode } from '../io';
 import { resolveSettingsSource } from '../settingsSource';
@@ -19,7 +19,7 @@ export async function runHealthCommand(options: CommonOptions, io: CliIo): Promi
     : silentLogger;
   const report = await healthReportOrStartupFailure(async () => {
     const { source } = resolveSettingsSource(options.settingsPath, io);
-    return await createRuntime({ source, logger });
+    return (await createRuntime({ source, logger })).health;
   }, logger);
   io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   return report.status === 'fail' ? ExitCode.failed : ExitCode.ok;

@@ -1,6 +1,6 @@
-import { createRuntime } from '../../lib/createRuntime';
 import { ConfigurationError } from '../../lib/errors';
-import type { Settings } from '../../lib/settingsTypes';
+import { createRuntime } from '../../lib/runtime';
+import type { Settings } from '../../lib/settings';
 import { type CliIo, ExitCode } from '../io';
 import { resolveSettingsSource } from '../settingsSource';
 import { TerminalLogger } from '../terminalLogger';

@@ -1,10 +1,10 @@
-import type { DataverseTokenProvider } from '../../lib/auth';
 import {
   createDefaultManagedIdentityCredential,
+  type DataverseTokenProvider,
   ObservedManagedIdentityCredential,
-} from '../../lib/auth/managedIdentity';
-import { credentialExpiryCheck } from '../../lib/health/credentialExpiry';
-import type { Settings } from '../../lib/settingsTypes';
+} from '../../lib/auth';
+import { credentialExpiryCheck } from '../../lib/health';
+import type { Settings } from '../../lib/settings';
 import type { StepOutcome } from './doctorReport';
 
 /** Key Vault's token audience per cloud; the vault's own host tells which cloud it is in. */

@@ -1,6 +1,6 @@
 import type { DataverseTokenProvider } from '../../lib/auth';
-import type { DataverseClient } from '../../lib/dataverse/types';
-import type { EnvironmentSettings } from '../../lib/settingsTypes';
+import type { DataverseClient } from '../../lib/dataverse';
+import type { EnvironmentSettings } from '../../lib/settings';
 import type { DoctorReport, StepOutcome } from './doctorReport';
 
 const TRACK_CHANGES_FIX =

@@ -1,4 +1,4 @@
-import type { CredentialType } from '../settingsTypes';
+import type { CredentialType } from '../settings';
 import type { CertificateMaterial } from './certificatePem';
 import type { MaterialOrigin } from './entraErrors';
 import type { CredentialDescription } from './types';

@@ -1,5 +1,8 @@
-import type { TokenCredential } from '@azure/identity';
-import { ClientCertificateCredential, ClientSecretCredential } from '@azure/identity';
+import {
+  ClientCertificateCredential,
+  ClientSecretCredential,
+  type TokenCredential,
+} from '@azure/identity';
 
 import type { CredentialMaterial } from './credentialMaterial';
 

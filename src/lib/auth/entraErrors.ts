@@ -1,6 +1,5 @@
-import { AuthenticationError } from '../errors';
-import type { CredentialType } from '../settingsTypes';
-import { SanitizedError, summarizeError } from './sanitize';
+import { AuthenticationError, SanitizedError, summarizeError } from '../errors';
+import type { CredentialType } from '../settings';
 
 /** Entra codes that mean "this secret or certificate is not (or no longer) accepted". */
 const CREDENTIAL_REJECTION_CODES: ReadonlySet<string> = new Set([

@@ -1,6 +1,11 @@
-import { AuthenticationError, type IntegrationError, isIntegrationError } from '../errors';
+import {
+  AuthenticationError,
+  type IntegrationError,
+  isIntegrationError,
+  SanitizedError,
+  summarizeError,
+} from '../errors';
 import type { ObservedPrincipal } from './managedIdentity';
-import { SanitizedError, summarizeError } from './sanitize';
 
 /** What a Key Vault failure hint needs: public names and ids only. */
 export interface KeyVaultFailureContext {

@@ -2,8 +2,8 @@ import type { TokenCredential } from '@azure/identity';
 import { SecretClient } from '@azure/keyvault-secrets';
 
 import { AuthenticationError } from '../errors';
-import type { Logger } from '../logger';
-import type { CredentialType } from '../settingsTypes';
+import type { CredentialType } from '../settings';
+import type { Logger } from '../util';
 import { CertificateFormatError, certificateFromSecretValue } from './certificatePem';
 import type { CredentialMaterial } from './credentialMaterial';
 import { type KeyVaultFailureContext, toKeyVaultError } from './keyVaultErrors';

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 
 import { AuthenticationError, ConfigurationError } from '../errors';
-import type { CredentialSource, CredentialType } from '../settingsTypes';
+import type { CredentialSource, CredentialType } from '../settings';
 import {
   CertificateFormatError,
   looksLikePem,

@@ -1,8 +1,12 @@
-import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity';
-import { DefaultAzureCredential, ManagedIdentityCredential } from '@azure/identity';
+import {
+  type AccessToken,
+  DefaultAzureCredential,
+  type GetTokenOptions,
+  ManagedIdentityCredential,
+  type TokenCredential,
+} from '@azure/identity';
 
-import { AuthenticationError } from '../errors';
-import { sanitizeError } from './sanitize';
+import { AuthenticationError, sanitizeError } from '../errors';
 
 /** Public ids of the identity that called Key Vault, read from its last token's claims. */
 export interface ObservedPrincipal {

@@ -1,5 +1,5 @@
 import { describeError } from '../errors';
-import type { Logger } from '../logger';
+import type { Logger } from '../util';
 import { type CredentialMaterial, materialId, summarizeMaterial } from './credentialMaterial';
 
 /** Result of re-checking the source after Entra rejected `rejected`. */

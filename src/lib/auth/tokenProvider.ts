@@ -1,9 +1,8 @@
 import type { TokenCredential } from '@azure/identity';
 
-import { describeError } from '../errors';
-import type { Logger } from '../logger';
-import type { EnvironmentSettings, Settings } from '../settingsTypes';
-import { abortable } from './abortable';
+import { AuthenticationError, describeError, summarizeError } from '../errors';
+import type { EnvironmentSettings, Settings } from '../settings';
+import { abortable,type Logger } from '../util';
 import {
   type CredentialMaterial,
   describeMaterial,
@@ -35,7 +34,6 @@ import {
   ObservedManagedIdentityCredential,
 } from './managedIdentity';
 import { MaterialStore, type RecheckOutcome } from './materialStore';
-import { summarizeError } from './sanitize';
 import type { AccessToken, DataverseTokenProvider, TokenRequestOptions } from './types';
 
 /** Factories for the SDK objects, replaceable in tests. */
@@ -184,7 +182,12 @@ export function createTokenProvider(options: TokenProviderOptions): DataverseTok
       scope,
       signal === undefined ? {} : { abortSignal: signal },
     );
-    if (token === null) throw new Error('the credential returned no token');
+    if (token === null) {
+      throw new AuthenticationError('the Entra credential returned no token', {
+        step: 'Entra token',
+        environment: environment.name,
+      });
+    }
     return { token: token.token, expiresOnTimestamp: token.expiresOnTimestamp };
   }
 

@@ -1,4 +1,4 @@
-import type { CredentialType, EnvironmentSettings } from '../settingsTypes';
+import type { CredentialType, EnvironmentSettings } from '../settings';
 
 /** What the health check and doctor may know about the credential: never the material itself. */
 export interface CredentialDescription {

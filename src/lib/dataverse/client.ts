@@ -1,3 +1,11 @@
+import { ConfigurationError } from '../errors';
+import {
+  createAxiosTransport,
+  newCall,
+  type PipelineResponse,
+  type SendRequest,
+  StatsRecorder,
+} from '../http';
 import { DataverseError } from './errors';
 import { checkLink, resolveServicePath, serviceRootOf } from './links';
 import {
@@ -7,11 +15,8 @@ import {
 } from './options';
 import { parseChangePage, parseQueryPage } from './pages';
 import { dataversePipeline } from './pipeline';
-import type { CallContext, DataverseResponse, SendRequest } from './request';
 import { ResizableSemaphore } from './semaphore';
-import { StatsRecorder } from './stats';
 import { parseDopHint } from './steps/concurrencyStep';
-import { createAxiosTransport } from './transport';
 import type {
   ChangePage,
   ChangeRoundStart,
@@ -32,23 +37,14 @@ const BASE_HEADERS: Readonly<Record<string, string>> = {
 /** A client plus `close()`, which destroys its idle keep-alive sockets (CLI exit, tests). */
 export type ClosableDataverseClient = DataverseClient & { close(): void };
 
-function newCall(step: string): CallContext {
-  return {
-    step,
-    clientRequestId: '',
-    deadlineAt: 0,
-    attempts: 0,
-    tokenRefreshed: false,
-    gaveUp: undefined,
-    throttledWaitInMs: 0,
-  };
-}
-
 function pageSizePreference(options: PageOptions | undefined): string | undefined {
   const size = options?.pageSize;
   if (size === undefined) return undefined;
   if (!Number.isInteger(size) || size < 1 || size > 5000) {
-    throw new RangeError(`pageSize must be a whole number from 1 to 5000, got ${String(size)}`);
+    throw new ConfigurationError(
+      `pageSize must be a whole number from 1 to 5000, got ${String(size)}`,
+      { step: 'Dataverse client options' },
+    );
   }
   return `odata.maxpagesize=${String(size)}`;
 }
@@ -91,7 +87,7 @@ class Client implements ClosableDataverseClient {
     url: string,
     prefer: string | undefined,
     signal: AbortSignal | undefined,
-  ): Promise<DataverseResponse> {
+  ): Promise<PipelineResponse> {
     return await this.send({
       method: 'GET',
       url,
@@ -101,7 +97,7 @@ class Client implements ClosableDataverseClient {
     });
   }
 
-  private parseJson(step: string, response: DataverseResponse): unknown {
+  private parseJson(step: string, response: PipelineResponse): unknown {
     try {
       return JSON.parse(response.bodyText);
     } catch {
@@ -211,7 +207,7 @@ class Client implements ClosableDataverseClient {
     }
   }
 
-  private parsePage<T>(step: string, response: DataverseResponse, parse: (json: unknown) => T): T {
+  private parsePage<T>(step: string, response: PipelineResponse, parse: (json: unknown) => T): T {
     const json = this.parseJson(step, response);
     try {
       return parse(json);

@@ -1,4 +1,9 @@
-import { IntegrationError, type IntegrationErrorDetails } from '../errors';
+import {
+  IntegrationError,
+  type IntegrationErrorDetails,
+  isExpiredChangeTokenCode,
+  isIntegrationError,
+} from '../errors';
 
 /**
  * A Dataverse call failed. `status`, `code` (normalised `0x...` or a Node network code),
@@ -43,10 +48,16 @@ export function isDataverseError(value: unknown): value is DataverseError {
   );
 }
 
-/** True for an expired delta token (class, or name across module copies). */
-export function isExpiredChangeTokenError(value: unknown): value is ExpiredChangeTokenError {
+/**
+ * True when a change-tracking call failed because the delta token expired: the client's
+ * ExpiredChangeTokenError (also across module copies, by name), or any of our errors carrying
+ * ExpiredVersionStamp's code in hex or decimal form, so a path that forgets the subclass still
+ * triggers the full resync.
+ */
+export function isExpiredChangeTokenError(value: unknown): value is IntegrationError {
   return (
     value instanceof ExpiredChangeTokenError ||
-    (isDataverseError(value) && value.name === 'ExpiredChangeTokenError')
+    (isDataverseError(value) && value.name === 'ExpiredChangeTokenError') ||
+    (isIntegrationError(value) && isExpiredChangeTokenCode(value.code))
   );
 }

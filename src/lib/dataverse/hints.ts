@@ -2,7 +2,7 @@ import {
   EXPIRED_CHANGE_TOKEN_CODE,
   SERVICE_PROTECTION_CODES,
   USER_NOT_IN_ORG_CODE,
-} from './errorCodes';
+} from '../errors';
 
 export interface HintInput {
   readonly environmentName: string;

@@ -1,6 +1,9 @@
-export type { ClosableDataverseClient } from './client';
-export { createDataverseClient } from './client';
-export { normaliseErrorCode } from './errorCodes';
+/**
+ * The Dataverse Web API client: one per environment, built on the shared HTTP pipeline plus
+ * its own steps (dop-hint concurrency, Dataverse error mapping with operator hints), with
+ * paging and change-tracking iterators.
+ */
+export { type ClosableDataverseClient, createDataverseClient } from './client';
 export {
   DataverseAuthorizationError,
   DataverseError,
@@ -10,5 +13,5 @@ export {
   isExpiredChangeTokenError,
 } from './errors';
 export type { DataverseClientOptions, GetDataverseToken, Sleep } from './options';
-export { parseRetryAfter } from './retry/retryAfter';
+export { SERVICE_CONCURRENCY_LIMIT } from './options';
 export type * from './types';

@@ -1,3 +1,4 @@
+import { IntegrationError } from '../errors';
 import type { ChangePage, DataverseRow, QueryPage } from './types';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -9,10 +10,13 @@ function optionalString(body: Record<string, unknown>, key: string): string | un
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-/** Throws a plain Error on a body that is not an OData collection; the client wraps it. */
+/** Throws on a body that is not an OData collection; the client adds the environment. */
 function rowsOf(body: unknown): { body: Record<string, unknown>; rows: DataverseRow[] } {
   if (!isRecord(body) || !Array.isArray(body.value)) {
-    throw new Error('response is not an OData collection (no "value" array)');
+    throw new IntegrationError('response is not an OData collection (no "value" array)', {
+      step: 'parse page',
+      code: 'InvalidResponse',
+    });
   }
   return { body, rows: body.value.filter(isRecord) };
 }

@@ -1,4 +1,7 @@
-import { EXPIRED_CHANGE_TOKEN_CODE, parseErrorBody, SERVICE_PROTECTION_CODES } from './errorCodes';
+import { EXPIRED_CHANGE_TOKEN_CODE, SERVICE_PROTECTION_CODES } from '../errors';
+import { describeTarget, type FailedOutcome, type PipelineRequest, redirectText } from '../http';
+import { isTransientNetworkCode, isTransientStatus } from '../util';
+import { parseErrorBody } from './errorBody';
 import {
   DataverseAuthorizationError,
   DataverseError,
@@ -7,17 +10,8 @@ import {
 } from './errors';
 import { operatorHint } from './hints';
 import type { ResolvedClientOptions } from './options';
-import {
-  type DataverseRequest,
-  type DataverseResponse,
-  describeTarget,
-  TransportError,
-} from './request';
-import { isTransientStatus, TRANSIENT_NETWORK_CODES } from './retry/strategies';
 
-export type Outcome = { readonly response: DataverseResponse } | { readonly error: TransportError };
-
-function gaveUpText(request: DataverseRequest, options: ResolvedClientOptions): string {
+function gaveUpText(request: PipelineRequest, options: ResolvedClientOptions): string {
   const { call } = request;
   const attempts = `${String(call.attempts)} attempt${call.attempts === 1 ? '' : 's'}`;
   if (call.gaveUp === 'deadline') {
@@ -33,8 +27,8 @@ function gaveUpText(request: DataverseRequest, options: ResolvedClientOptions): 
  * can never carry the Authorization header. Picks the subclass callers branch on.
  */
 export function toDataverseError(
-  request: DataverseRequest,
-  outcome: Outcome,
+  request: PipelineRequest,
+  outcome: FailedOutcome,
   options: ResolvedClientOptions,
 ): DataverseError {
   const { environment } = options;
@@ -53,11 +47,11 @@ export function toDataverseError(
     retryable = isTransientStatus(status);
     const detail =
       serviceMessage ??
-      (status >= 300 && status < 400 ? 'unexpected redirect' : 'no error details in the body');
+      (status >= 300 && status < 400 ? redirectText(response) : 'no error details in the body');
     message = `${target} failed with HTTP ${String(status)}: ${detail}`;
   } else {
     code = outcome.error.code;
-    retryable = TRANSIENT_NETWORK_CODES.has(code);
+    retryable = isTransientNetworkCode(code, options.transient);
     message = `${target} got no response: ${outcome.error.message}`;
   }
   message += gaveUpText(request, options);

@@ -1,4 +1,7 @@
-import type { EnvironmentSettings } from '../settingsTypes';
+import type { ClientStats } from '../http';
+import type { EnvironmentSettings } from '../settings';
+
+export type { ClientStats };
 
 /** One Dataverse row as JSON (annotations like @odata.etag included as received). */
 export type DataverseRow = Record<string, unknown>;
@@ -39,15 +42,6 @@ export interface ChangePage {
 export type ChangeRoundStart =
   | { readonly kind: 'full'; readonly entitySet: string; readonly select: readonly string[] }
   | { readonly kind: 'link'; readonly url: string };
-
-/** Counters the client keeps for health and run summaries. */
-export interface ClientStats {
-  readonly requests: number;
-  readonly throttledResponses: number;
-  readonly throttledWaitInMs: number;
-  readonly retries: number;
-  readonly lastThrottledAt: Date | undefined;
-}
 
 /**
  * The Dataverse Web API client for one environment, shared process-wide. Every call goes

@@ -1,4 +1,4 @@
-import type { CredentialDescription } from '../auth/types';
+import type { CredentialDescription } from '../auth';
 import type { HealthCheckResult } from './types';
 
 const DAY_IN_MS = 24 * 3600 * 1000;

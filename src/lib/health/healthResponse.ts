@@ -1,6 +1,6 @@
 import { describeError, IntegrationError } from '../errors';
-import type { Logger } from '../logger';
-import type { Runtime } from '../runtime';
+import { type Logger, withTimeout } from '../util';
+import type { HealthService } from './healthService';
 import { HEALTH_MEDIA_TYPE, type HealthReport, httpStatusFor } from './types';
 
 /** What an HTTP trigger returns: kept free of @azure/functions so src/lib stays host-agnostic. */
@@ -11,32 +11,19 @@ export interface HealthHttpResponse {
 }
 
 /**
- * How long a poll waits for the runtime to start. The start reads Key Vault through the managed
- * identity, whose SDK retries can outlast a poller's timeout; the health check itself has its
- * own budget once the runtime exists.
+ * How long a poll waits for the app to start (the health service comes with the runtime). The
+ * start reads Key Vault through the managed identity, whose SDK retries can outlast a poller's
+ * timeout; the health check itself has its own budget once the runtime exists.
  */
 const STARTUP_BUDGET_IN_MS = 20_000;
 
-/** The runtime, or a startup failure naming what it waits on once the budget is spent. */
-async function withinBudget(runtime: Promise<Runtime>, budgetInMs: number): Promise<Runtime> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      reject(
-        new IntegrationError(`The app did not finish starting within ${budgetInMs} ms`, {
-          step: 'startup',
-          retryable: true,
-          hint: 'Starting reads the credential from Key Vault with the managed identity: check that KEY_VAULT_URL is reachable (private endpoint, firewall, DNS) and the identity endpoint answers; the start goes on in the background and the next poll reports its outcome.',
-        }),
-      );
-    }, budgetInMs);
-    timer.unref();
+/** The failure a poll reports when the start has not finished within its budget. */
+function startupTimeout(budgetInMs: number): never {
+  throw new IntegrationError(`The app did not finish starting within ${budgetInMs} ms`, {
+    step: 'startup',
+    retryable: true,
+    hint: 'Starting reads the credential from Key Vault with the managed identity: check that KEY_VAULT_URL is reachable (private endpoint, firewall, DNS) and the identity endpoint answers; the start goes on in the background and the next poll reports its outcome.',
   });
-  try {
-    return await Promise.race([runtime, timedOut]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**
@@ -44,13 +31,15 @@ async function withinBudget(runtime: Promise<Runtime>, budgetInMs: number): Prom
  * a failing report that names the step and the fix, so the poller always gets health+json.
  */
 export async function healthReportOrStartupFailure(
-  getRuntime: () => Promise<Runtime>,
+  getHealth: () => Promise<HealthService>,
   logger: Logger,
   startupBudgetInMs = STARTUP_BUDGET_IN_MS,
 ): Promise<HealthReport> {
   try {
-    const runtime = await withinBudget(getRuntime(), startupBudgetInMs);
-    return await runtime.health.current();
+    const health = await withTimeout(getHealth(), startupBudgetInMs, () =>
+      startupTimeout(startupBudgetInMs),
+    );
+    return await health.current();
   } catch (error) {
     const output = describeError(error);
     logger.error(`Health check could not start: ${output}`);
@@ -66,10 +55,10 @@ export async function healthReportOrStartupFailure(
 }
 
 export async function healthResponse(
-  getRuntime: () => Promise<Runtime>,
+  getHealth: () => Promise<HealthService>,
   logger: Logger,
 ): Promise<HealthHttpResponse> {
-  const report = await healthReportOrStartupFailure(getRuntime, logger);
+  const report = await healthReportOrStartupFailure(getHealth, logger);
   return {
     status: httpStatusFor(report.status),
     // no-store: the app caches for HEALTH_CACHE_SECONDS itself; a proxy cache would hide a recovery.

@@ -1,7 +1,8 @@
-import type { DataverseTokenProvider } from '../auth/types';
-import type { DataverseClient } from '../dataverse/types';
+import type { DataverseTokenProvider } from '../auth';
+import type { DataverseClient } from '../dataverse';
 import { describeError } from '../errors';
-import type { EnvironmentSettings } from '../settingsTypes';
+import type { EnvironmentSettings } from '../settings';
+import { withTimeout } from '../util';
 import { credentialExpiryCheck } from './credentialExpiry';
 import { lastSyncCheck, type LastSyncFacts, scheduleIntervalInMs } from './lastSync';
 import { type HealthCheckResult, type HealthReport, worstStatus } from './types';
@@ -40,14 +41,11 @@ export async function runHealthCheck(deps: HealthDependencies): Promise<HealthRe
     checkCredential(deps, record, pending),
     ...deps.environments.map((env) => checkEnvironment(deps, env, record, pending, abort.signal)),
   ]);
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => {
-      resolve('timeout');
-    }, deps.timeoutInMs);
-  });
-  const outcome = await Promise.race([work.then(() => 'done' as const), timedOut]);
-  clearTimeout(timer);
+  const outcome = await withTimeout(
+    work.then(() => 'done' as const),
+    deps.timeoutInMs,
+    () => 'timeout' as const,
+  );
   if (outcome === 'timeout') {
     abort.abort();
     // The throttling check only reads the client's counters: it never waits, so it is judged

@@ -1,4 +1,3 @@
-import type { CredentialSource, CredentialType } from '../settingsTypes';
 import {
   DATAVERSE_CLIENT_CERTIFICATE_PATH,
   DATAVERSE_CLIENT_SECRET,
@@ -9,6 +8,7 @@ import {
 } from './names';
 import { type ProblemList, shown } from './problems';
 import { readSetting, type SettingsSource } from './read';
+import type { CredentialSource, CredentialType } from './types';
 import { checkBoolean, checkOriginUrl } from './values';
 
 // Key Vault object names: https://learn.microsoft.com/azure/key-vault/general/about-keys-secrets-certificates

@@ -1,6 +1,6 @@
-import type { EnvironmentSettings } from '../settingsTypes';
 import { DATAVERSE_ENVIRONMENTS, DATAVERSE_URL } from './names';
 import { type ProblemList, shown } from './problems';
+import type { EnvironmentSettings } from './types';
 import { checkOriginUrl, checkTenant } from './values';
 
 // Names become Azure Table PartitionKeys and blob names: keep them to a portable alphabet.

@@ -16,9 +16,9 @@ function fail(path: string, problem: string): never {
  * effective settings, ready for `loadSettings`. Values are never quoted in errors: the file
  * holds secrets.
  */
-export function readLocalSettingsFile(
+export function readLocalSettingsValues(
   path: string,
-  env: SettingsSource,
+  env: SettingsSource = process.env,
 ): Record<string, string | undefined> {
   let text: string;
   try {

@@ -1,7 +1,7 @@
-import type { StorageConnection } from '../settingsTypes';
 import { ACCOUNT_SYNC_STORAGE, DEFAULT_STORAGE_SETTING } from './names';
 import { type ProblemList, shown } from './problems';
 import { readSetting, type SettingsSource } from './read';
+import type { StorageConnection } from './types';
 import { checkGuid, checkOriginUrl } from './values';
 
 const SETTING_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;

@@ -1,4 +1,4 @@
-import type { StorageConnection, SyncSettings, SyncTargetKind } from '../settingsTypes';
+import { integerSetting } from './integer';
 import {
   ACCOUNT_SYNC_COLUMNS,
   ACCOUNT_SYNC_MAX_RUN_SECONDS,
@@ -11,7 +11,8 @@ import {
 import { checkNcrontab } from './ncrontab';
 import { type ProblemList, shown } from './problems';
 import { readSetting, type SettingsSource } from './read';
-import { checkEndpointUrl, checkInteger } from './values';
+import type { StorageConnection, SyncSettings, SyncTarget, SyncTargetKind } from './types';
+import { checkEndpointUrl } from './values';
 
 export const DEFAULT_SCHEDULE = '0 */15 * * * *';
 export const DEFAULT_COLUMNS =
@@ -93,23 +94,6 @@ function parseWebhook(
   return { ...(url === undefined ? {} : { url }), ...(scope === undefined ? {} : { scope }) };
 }
 
-/** Reads an optional whole-number setting within [min, max], reporting bad values. */
-export function integerSetting(
-  env: SettingsSource,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-  problems: ProblemList,
-): number {
-  const value = readSetting(env, name);
-  if (value === undefined) return fallback;
-  const checked = checkInteger(value, min, max);
-  if (checked.ok) return checked.value;
-  problems.add(name, `${checked.problem}, got ${shown(value)}`, String(fallback));
-  return fallback;
-}
-
 /** Reads the ACCOUNT_SYNC_* settings; `storage` was resolved by parseStorage. */
 export function parseSync(
   env: SettingsSource,
@@ -137,14 +121,14 @@ export function parseSync(
     problems,
   );
   if (!schedule.ok || storage === undefined) return undefined;
-  return {
-    schedule: schedule.value,
-    columns,
-    target,
-    storage,
-    tableName,
-    ...(webhook.url === undefined ? {} : { webhookUrl: webhook.url }),
-    ...(webhook.scope === undefined ? {} : { webhookScope: webhook.scope }),
-    maxRunSeconds,
-  };
+  let syncTarget: SyncTarget;
+  if (target === 'table') syncTarget = { kind: 'table', tableName };
+  else if (webhook.url !== undefined) {
+    syncTarget = {
+      kind: 'http',
+      url: webhook.url,
+      ...(webhook.scope === undefined ? {} : { scope: webhook.scope }),
+    };
+  } else return undefined; // the missing URL was reported by parseWebhook
+  return { schedule: schedule.value, columns, target: syncTarget, storage, maxRunSeconds };
 }

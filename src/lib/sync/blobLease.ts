@@ -1,10 +1,9 @@
 import type { ContainerClient } from '@azure/storage-blob';
 
-import { sanitizeError } from '../auth/sanitize';
-import { describeError } from '../errors';
-import type { Logger } from '../logger';
-import { codeOf, statusOf, storageError } from './checkpointStore';
+import { codeOf, describeError, sanitizeError, statusOf } from '../errors';
+import type { Logger } from '../util';
 import { LeaseLostError } from './errors';
+import { storageError } from './storageErrors';
 import type { HeldLease, LeaseProvider } from './types';
 
 export interface BlobLeaseOptions {

@@ -1,9 +1,9 @@
 import type { ContainerClient } from '@azure/storage-blob';
 
-import { sanitizeError } from '../auth/sanitize';
-import { IntegrationError } from '../errors';
+import { IntegrationError, sanitizeError, statusOf } from '../errors';
 import { parseCheckpoint } from './checkpointFormat';
 import { CheckpointConflictError } from './errors';
+import { storageError } from './storageErrors';
 import type { CheckpointStore, StoredCheckpoint, SyncCheckpoint } from './types';
 
 /** Default container for checkpoints and lock blobs. */
@@ -55,7 +55,14 @@ export class BlobCheckpointStore implements CheckpointStore {
         conditions: expectedEtag === undefined ? { ifNoneMatch: '*' } : { ifMatch: expectedEtag },
         blobHTTPHeaders: { blobContentType: 'application/json' },
       });
-      if (response.etag === undefined) throw new Error('no ETag in upload response');
+      if (response.etag === undefined) {
+        throw new IntegrationError('Storage accepted the checkpoint but returned no ETag', {
+          step: 'write checkpoint',
+          environment,
+          retryable: true,
+          hint: 'Storage answered outside its contract; the next run re-reads the checkpoint.',
+        });
+      }
       return response.etag;
     } catch (error) {
       const status = statusOf(error);
@@ -88,44 +95,6 @@ export class BlobCheckpointStore implements CheckpointStore {
       throw storageError('create checkpoint container', undefined, error);
     }
   }
-}
-
-/** HTTP status of an Azure SDK RestError, if any. */
-export function statusOf(error: unknown): number | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const status = (error as { statusCode?: unknown }).statusCode;
-  return typeof status === 'number' ? status : undefined;
-}
-
-/** Service error code of an Azure SDK RestError, if any. */
-export function codeOf(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' ? code : undefined;
-}
-
-/**
- * Wraps a storage failure in the app's error family. The SDK's RestError carries the request
- * (its Authorization header, a SAS in its URL), so only a redacted summary is kept as cause.
- */
-export function storageError(
-  step: string,
-  environment: string | undefined,
-  error: unknown,
-): IntegrationError {
-  const status = statusOf(error);
-  const code = codeOf(error);
-  const cause = sanitizeError(error);
-  const reason = cause.message.split('\n')[0] ?? 'unknown error';
-  return new IntegrationError(`Storage request failed: ${reason}`, {
-    step,
-    environment,
-    status,
-    code,
-    retryable: status === undefined || status === 408 || status === 429 || status >= 500,
-    hint: 'Check that the sync storage account is reachable and the app identity has Blob/Table data access.',
-    cause,
-  });
 }
 
 async function streamToBuffer(stream: NodeJS.ReadableStream | undefined): Promise<Buffer> {

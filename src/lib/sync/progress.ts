@@ -1,4 +1,4 @@
-import type { ClientStats } from '../dataverse/types';
+import type { ClientStats } from '../dataverse';
 import type { EnvironmentSyncResult, RoundKind, SinkPageResult } from './types';
 
 /** Counters of one environment's run; owned by that run only. */

@@ -1,4 +1,4 @@
-import type { ChangeRoundStart } from '../dataverse/types';
+import type { ChangeRoundStart } from '../dataverse';
 import type { RoundKind, SyncCheckpoint } from './types';
 
 /** The round a run is working on: where it started, where it is, which generation it marks. */

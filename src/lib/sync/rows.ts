@@ -1,4 +1,4 @@
-import type { DataverseRow } from '../dataverse/types';
+import type { DataverseRow } from '../dataverse';
 import type { SyncRow } from './types';
 
 const ETAG_VERSION = /^W\/"(\d+)"$/;

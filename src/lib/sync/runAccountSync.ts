@@ -1,6 +1,7 @@
-import type { DataverseClient } from '../dataverse/types';
+import type { DataverseClient } from '../dataverse';
 import { describeError } from '../errors';
-import { mapWithConcurrency } from './concurrency';
+import { mapWithConcurrency } from '../util';
+import { failedEnvironmentsMessage } from './runReport';
 import { syncEnvironment, type SyncEnvironmentDeps } from './syncEnvironment';
 import type { EnvironmentSyncResult, SyncRunReport } from './types';
 
@@ -32,9 +33,11 @@ export async function runAccountSync(deps: RunAccountSyncDeps): Promise<SyncRunR
       }
     },
   );
+  const anyFailed = results.some((r) => r.outcome === 'failed' || r.outcome === 'aborted');
   return {
     results,
-    anyFailed: results.some((r) => r.outcome === 'failed' || r.outcome === 'aborted'),
+    anyFailed,
+    failureSummary: anyFailed ? failedEnvironmentsMessage(results) : undefined,
   };
 }
 

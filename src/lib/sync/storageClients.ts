@@ -7,7 +7,7 @@ import {
 } from '@azure/storage-blob';
 
 import { ConfigurationError } from '../errors';
-import type { StorageConnection } from '../settingsTypes';
+import type { StorageConnection } from '../settings';
 import { SYNC_CONTAINER_NAME } from './checkpointStore';
 
 export interface SyncStorageOptions {
@@ -26,21 +26,31 @@ export interface SyncStorageOptions {
 export interface SyncStorageClients {
   /** Container of checkpoints and lock blobs (`account-sync`). */
   readonly container: ContainerClient;
-  /** The mirror table (table target). */
-  readonly table: TableClient;
+  /** A table of this account (the mirror, for the table target); one client per name. */
+  table(name: string): TableClient;
 }
 
 /**
- * Builds the blob container and mirror table clients from the storage connection setting:
- * a connection string (Azurite's http endpoints allowed), or identity-based service URIs
- * with the given credential. Create once per process and share (see runtime).
+ * Builds the blob container and table clients from the storage connection setting: a
+ * connection string (Azurite's http endpoints allowed), or identity-based service URIs with
+ * the given credential. Create once per process and share (see runtime).
  */
 export function createSyncStorageClients(
   storage: StorageConnection,
-  tableName: string,
   options: SyncStorageOptions = {},
 ): SyncStorageClients {
   const tableOptions = options.tableRetry === undefined ? {} : { retryOptions: options.tableRetry };
+  const tables = new Map<string, TableClient>();
+  const memoised =
+    (create: (name: string) => TableClient) =>
+    (name: string): TableClient => {
+      let table = tables.get(name);
+      if (table === undefined) {
+        table = create(name);
+        tables.set(name, table);
+      }
+      return table;
+    };
   if (storage.connectionString !== undefined) {
     const connection = storage.connectionString;
     const insecure =
@@ -51,32 +61,35 @@ export function createSyncStorageClients(
         connection,
         options.blobPipeline,
       ).getContainerClient(SYNC_CONTAINER_NAME),
-      table: TableClient.fromConnectionString(connection, tableName, {
-        ...tableOptions,
-        allowInsecureConnection: insecure,
-      }),
+      table: memoised((name) =>
+        TableClient.fromConnectionString(connection, name, {
+          ...tableOptions,
+          allowInsecureConnection: insecure,
+        }),
+      ),
     };
   }
-  if (
-    storage.blobServiceUri === undefined ||
-    storage.tableServiceUri === undefined ||
-    options.credential === undefined
-  ) {
+  const { blobServiceUri, tableServiceUri } = storage;
+  const { credential } = options;
+  if (blobServiceUri === undefined || tableServiceUri === undefined || credential === undefined) {
     throw new ConfigurationError(
       `${storage.settingName} needs a connection string, or service URIs plus a managed identity credential`,
       { hint: `Set ${storage.settingName} or ${storage.settingName}__accountName.` },
     );
   }
-  const insecure = storage.tableServiceUri.startsWith('http:');
+  const insecure = tableServiceUri.startsWith('http:');
   return {
     container: new BlobServiceClient(
-      storage.blobServiceUri,
-      options.credential,
+      blobServiceUri,
+      credential,
       options.blobPipeline,
     ).getContainerClient(SYNC_CONTAINER_NAME),
-    table: new TableClient(storage.tableServiceUri, tableName, options.credential, {
-      ...tableOptions,
-      allowInsecureConnection: insecure,
-    }),
+    table: memoised(
+      (name) =>
+        new TableClient(tableServiceUri, name, credential, {
+          ...tableOptions,
+          allowInsecureConnection: insecure,
+        }),
+    ),
   };
 }

@@ -1,10 +1,10 @@
 import { setMaxListeners } from 'node:events';
 
-import type { DataverseClient } from '../dataverse/types';
-import { describeError } from '../errors';
-import type { Logger } from '../logger';
+import { type DataverseClient, isExpiredChangeTokenError } from '../dataverse';
+import { describeError, IntegrationError } from '../errors';
+import type { Logger } from '../util';
 import { assertLinkHoldsNoCredentials } from './checkpointFormat';
-import { CheckpointConflictError, isExpiredChangeTokenError } from './errors';
+import { CheckpointConflictError } from './errors';
 import { prefetchOne } from './prefetch';
 import { RunCounters, summaryLine } from './progress';
 import { emptyCheckpoint, planFullRound, planRound, type RoundState } from './roundPlan';
@@ -208,7 +208,10 @@ class EnvironmentRun {
         return 'synced';
       }
       if (page.nextLink === undefined) {
-        throw new Error('Dataverse returned a change page with neither nextLink nor deltaLink');
+        throw new IntegrationError(
+          'Dataverse returned a change page with neither nextLink nor deltaLink',
+          { step: 'change tracking', environment: this.environment, code: 'InvalidResponse' },
+        );
       }
       round = {
         ...round,
@@ -246,7 +249,11 @@ class EnvironmentRun {
       if (this.now() >= deadline) return 'paused';
       this.signal.throwIfAborted();
     }
-    throw new Error('Dataverse change pages ended without a deltaLink');
+    throw new IntegrationError('Dataverse change pages ended without a deltaLink', {
+      step: 'change tracking',
+      environment: this.environment,
+      code: 'InvalidResponse',
+    });
   }
 
   /**

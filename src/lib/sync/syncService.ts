@@ -1,9 +1,9 @@
 import type { TokenCredential } from '@azure/identity';
 
-import type { DataverseClient } from '../dataverse/types';
-import type { LastSyncFacts } from '../health/lastSync';
-import type { Logger } from '../logger';
-import type { Settings } from '../settingsTypes';
+import type { DataverseClient } from '../dataverse';
+import { AuthenticationError } from '../errors';
+import type { Settings } from '../settings';
+import type { Logger } from '../util';
 import { BlobLeaseProvider } from './blobLease';
 import { BlobCheckpointStore } from './checkpointStore';
 import { HttpSink } from './httpSink';
@@ -11,6 +11,12 @@ import { runAccountSync } from './runAccountSync';
 import { createSyncStorageClients, type SyncStorageClients } from './storageClients';
 import { TableSink } from './tableSink';
 import type { SyncHooks, SyncRunReport, SyncSink } from './types';
+
+/** What the checkpoint says about an environment's last runs (health reads it). */
+export interface LastSyncStatus {
+  readonly lastSuccessAt: Date | undefined;
+  readonly lastError: string | undefined;
+}
 
 export interface SyncRunRequest {
   readonly logger: Logger;
@@ -26,7 +32,7 @@ export interface SyncRunRequest {
 export interface SyncService {
   run(request: SyncRunRequest): Promise<SyncRunReport>;
   /** Last successful sync and last error of an environment, from its checkpoint. */
-  lastSync(environment: string): Promise<LastSyncFacts>;
+  lastSync(environment: string): Promise<LastSyncStatus>;
 }
 
 export interface SyncServiceOptions {
@@ -54,18 +60,14 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       : {};
   let storage: SyncStorageClients | undefined;
   const storageClients = (): SyncStorageClients => {
-    storage ??= createSyncStorageClients(
-      settings.sync.storage,
-      settings.sync.tableName,
-      credential(),
-    );
+    storage ??= createSyncStorageClients(settings.sync.storage, credential());
     return storage;
   };
   // Health reads the checkpoint with a short retry budget: a poller must not wait out the
   // sync's patient storage retries (tens of seconds) when storage is down.
   let healthStorage: SyncStorageClients | undefined;
   const healthStorageClients = (): SyncStorageClients => {
-    healthStorage ??= createSyncStorageClients(settings.sync.storage, settings.sync.tableName, {
+    healthStorage ??= createSyncStorageClients(settings.sync.storage, {
       ...credential(),
       blobPipeline: { retryOptions: { maxTries: 2, retryDelayInMs: 200, tryTimeoutInMs: 5_000 } },
     });
@@ -100,7 +102,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
         ...(request.hooks === undefined ? {} : { hooks: request.hooks }),
       });
     },
-    async lastSync(environment: string): Promise<LastSyncFacts> {
+    async lastSync(environment: string): Promise<LastSyncStatus> {
       const stored = await new BlobCheckpointStore(healthStorageClients().container).read(
         environment,
       );
@@ -115,25 +117,25 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
 }
 
 function createSink(options: SyncServiceOptions, storage: () => SyncStorageClients): SyncSink {
-  const { sync } = options.settings;
-  if (sync.target === 'table') return new TableSink(storage().table);
-  if (sync.webhookUrl === undefined) {
-    // loadSettings already refuses this combination; this guards the type, not the user.
-    throw new Error('ACCOUNT_SYNC_WEBHOOK_URL is required when ACCOUNT_SYNC_TARGET=http');
-  }
-  const scope = sync.webhookScope;
+  const { target } = options.settings.sync;
+  if (target.kind === 'table') return new TableSink(storage().table(target.tableName));
+  const { scope } = target;
   return new HttpSink({
-    url: sync.webhookUrl,
+    url: target.url,
     ...(scope === undefined
       ? {}
       : {
           scope,
-          getToken: async (tokenScope: string, signal: AbortSignal) => {
+          getToken: async (tokenScope: string, signal: AbortSignal | undefined) => {
             const token = await options
               .managedIdentity()
-              .getToken(tokenScope, { abortSignal: signal });
-            if (token === null)
-              throw new Error(`The managed identity returned no token for ${tokenScope}`);
+              .getToken(tokenScope, signal === undefined ? {} : { abortSignal: signal });
+            if (token === null) {
+              throw new AuthenticationError(
+                `The managed identity returned no token for ${tokenScope}`,
+                { step: 'webhook token' },
+              );
+            }
             return token.token;
           },
         }),

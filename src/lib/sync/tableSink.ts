@@ -2,9 +2,9 @@ import { setMaxListeners } from 'node:events';
 
 import { odata, type TableClient } from '@azure/data-tables';
 
-import { IntegrationError } from '../errors';
-import { statusOf, storageError } from './checkpointStore';
-import { mapWithConcurrency } from './concurrency';
+import { IntegrationError, statusOf } from '../errors';
+import { mapWithConcurrency } from '../util';
+import { storageError } from './storageErrors';
 import {
   type ExistingRow,
   normalisePage,

@@ -146,6 +146,8 @@ export interface SyncRunReport {
   readonly results: readonly EnvironmentSyncResult[];
   /** True when at least one environment failed or was aborted. The caller decides to throw. */
   readonly anyFailed: boolean;
+  /** One message naming every environment that failed and why, when any did. */
+  readonly failureSummary: string | undefined;
 }
 
 /**

@@ -2,10 +2,13 @@ import { createServer } from 'node:net';
 
 import { expect } from 'vitest';
 
-import { createRuntime, logStartupFailure } from '../../../src/lib/createRuntime';
-import { healthResponse } from '../../../src/lib/health/healthResponse';
-import type { HealthCheckResult, HealthReport } from '../../../src/lib/health/types';
-import { memoizeRuntime, type Runtime } from '../../../src/lib/runtime';
+import { type HealthCheckResult, type HealthReport,healthResponse } from '../../../src/lib/health';
+import {
+  createRuntime,
+  logStartupFailure,
+  memoizeRuntime,
+  type Runtime,
+} from '../../../src/lib/runtime';
 import { startTestBed, type TestBed, type TestBedOptions } from '../../testbed';
 import { findLeaks, findSecretShapes, type Leak, VisibleOutput } from '../support/leakScan';
 
@@ -87,7 +90,7 @@ export async function startHealthBed(options: TestBedOptions = {}): Promise<Heal
       return memo.get;
     },
     async health(getRuntime: RuntimeGetter): Promise<HealthCall> {
-      const response = await healthResponse(getRuntime, logger);
+      const response = await healthResponse(async () => (await getRuntime()).health, logger);
       visible.add(`body:${String(response.status)}`, response.body);
       return {
         status: response.status,

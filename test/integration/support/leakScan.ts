@@ -1,4 +1,4 @@
-import type { Logger } from '../../../src/lib/logger';
+import type { Logger } from '../../../src/lib/util';
 
 /** One piece of text an operator could see: a log line, a response body, an error text. */
 export interface VisibleText {

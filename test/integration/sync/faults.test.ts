@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Runtime } from '../../../src/lib/runtime';
-import { syncEnvironment } from '../../../src/lib/sync/syncEnvironment';
-import type { SyncCheckpoint } from '../../../src/lib/sync/types';
+import { type SyncCheckpoint,syncEnvironment } from '../../../src/lib/sync';
 import type { SimFault } from '../../testbed';
 import { expectedRow, NO_DIFFERENCE, readTableMirror } from './mirror';
 import { DEFAULT_SYNC_COLUMNS, startSyncBed, type SyncBed } from './syncBed';

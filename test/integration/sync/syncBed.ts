@@ -1,20 +1,22 @@
-import { createRuntime } from '../../../src/lib/createRuntime';
+import type { TableClient } from '@azure/data-tables';
+import type { ContainerClient } from '@azure/storage-blob';
+
 import {
   type ClosableDataverseClient,
   createDataverseClient,
   type DataverseClient,
 } from '../../../src/lib/dataverse';
-import type { Logger } from '../../../src/lib/logger';
-import type { Runtime } from '../../../src/lib/runtime';
-import { BlobLeaseProvider } from '../../../src/lib/sync/blobLease';
-import { BlobCheckpointStore } from '../../../src/lib/sync/checkpointStore';
+import { createRuntime, type Runtime } from '../../../src/lib/runtime';
 import {
+  BlobCheckpointStore,
+  BlobLeaseProvider,
   createSyncStorageClients,
-  type SyncStorageClients,
-} from '../../../src/lib/sync/storageClients';
-import type { SyncEnvironmentDeps } from '../../../src/lib/sync/syncEnvironment';
-import { TableSink } from '../../../src/lib/sync/tableSink';
-import type { SyncCheckpoint, SyncSink } from '../../../src/lib/sync/types';
+  type SyncCheckpoint,
+  type SyncEnvironmentDeps,
+  type SyncSink,
+  TableSink,
+} from '../../../src/lib/sync';
+import type { Logger } from '../../../src/lib/util';
 import {
   type SimEnvironment,
   startTestBed,
@@ -39,6 +41,12 @@ export const DEFAULT_SYNC_COLUMNS = [
 
 const PROCESS_VARIABLES = ['IDENTITY_ENDPOINT', 'IDENTITY_HEADER'] as const;
 
+/** The sync's blob container and one mirror table of the bed's Azurite. */
+export interface TableStorage {
+  readonly container: ContainerClient;
+  readonly table: TableClient;
+}
+
 /** One test bed (with Azurite) per test file, plus the sync's storage and a leak collector. */
 export interface SyncBed {
   readonly bed: TestBed;
@@ -51,7 +59,7 @@ export interface SyncBed {
   /** A fresh runtime built exactly as the Functions app builds it, from `settings(overrides)`. */
   runtime(overrides?: Record<string, string>): Promise<Runtime>;
   /** Storage clients of the mirror table `tableName` and the checkpoint container. */
-  storage(tableName: string): SyncStorageClients;
+  storage(tableName: string): TableStorage;
   /** The persisted checkpoint of an environment, read through the engine's own store. */
   checkpoint(environment: string): Promise<SyncCheckpoint | undefined>;
   /** The table mirror of `environment` in `tableName` against the simulator's rows. */
@@ -97,7 +105,6 @@ export async function startSyncBed(options: TestBedOptions = {}): Promise<SyncBe
   for (const name of PROCESS_VARIABLES) process.env[name] = processEnvironment[name];
   const visible = new VisibleOutput();
   const logger = visible.logger();
-  const storages = new Map<string, SyncStorageClients>();
   const clients: ClosableDataverseClient[] = [];
 
   const settings = (overrides: Record<string, string> = {}): Record<string, string> => ({
@@ -105,17 +112,14 @@ export async function startSyncBed(options: TestBedOptions = {}): Promise<SyncBe
     ...processEnvironment,
     ...overrides,
   });
-  const storage = (tableName: string): SyncStorageClients => {
-    let clientsOfTable = storages.get(tableName);
-    if (clientsOfTable === undefined) {
-      clientsOfTable = createSyncStorageClients(
-        { settingName: 'AzureWebJobsStorage', connectionString: azurite.connectionString },
-        tableName,
-      );
-      storages.set(tableName, clientsOfTable);
-    }
-    return clientsOfTable;
-  };
+  const storageClients = createSyncStorageClients({
+    settingName: 'AzureWebJobsStorage',
+    connectionString: azurite.connectionString,
+  });
+  const storage = (tableName: string): TableStorage => ({
+    container: storageClients.container,
+    table: storageClients.table(tableName),
+  });
 
   return {
     bed,

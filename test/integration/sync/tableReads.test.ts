@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createSyncStorageClients } from '../../../src/lib/sync/storageClients';
-import { type MirrorTable, TableSink } from '../../../src/lib/sync/tableSink';
+import { createSyncStorageClients, type MirrorTable, TableSink } from '../../../src/lib/sync';
 import { type RunningAzurite, startAzurite } from '../../testbed/azurite';
 
 /**
@@ -28,10 +27,10 @@ afterAll(async () => {
 
 /** The mirror table with every listEntities filter recorded. */
 function recordingTable(filters: string[]): MirrorTable {
-  const { table } = createSyncStorageClients(
-    { settingName: 'AzureWebJobsStorage', connectionString: azurite.connectionString },
-    'mirrorReads',
-  );
+  const table = createSyncStorageClients({
+    settingName: 'AzureWebJobsStorage',
+    connectionString: azurite.connectionString,
+  }).table('mirrorReads');
   return {
     tableName: table.tableName,
     createTable: (...args) => table.createTable(...args),

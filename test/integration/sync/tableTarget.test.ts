@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Runtime } from '../../../src/lib/runtime';
-import type { SyncHooks } from '../../../src/lib/sync/types';
+import type { SyncHooks } from '../../../src/lib/sync';
 import { NO_DIFFERENCE } from './mirror';
 import { startSyncBed, type SyncBed } from './syncBed';
 

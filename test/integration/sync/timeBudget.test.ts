@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Runtime } from '../../../src/lib/runtime';
-import { HttpSink } from '../../../src/lib/sync/httpSink';
-import { syncEnvironment } from '../../../src/lib/sync/syncEnvironment';
-import type { EnvironmentSyncResult, SyncSink } from '../../../src/lib/sync/types';
+import {
+  type EnvironmentSyncResult,
+  HttpSink,
+  syncEnvironment,
+  type SyncSink,
+} from '../../../src/lib/sync';
 import { WebhookReceiver } from '../../lib/sync/webhookReceiver';
 import { expectedMirror, mirrorDiff, NO_DIFFERENCE } from './mirror';
 import { DEFAULT_SYNC_COLUMNS, startSyncBed, type SyncBed } from './syncBed';

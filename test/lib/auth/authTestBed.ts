@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { createTokenProvider } from '../../../src/lib/auth/tokenProvider';
 import type { DataverseTokenProvider } from '../../../src/lib/auth/types';
-import type { CredentialType } from '../../../src/lib/settingsTypes';
+import type { CredentialType } from '../../../src/lib/settings';
 import { type EntraStandIn, startEntra } from '../../testbed/entra';
 import { loadRunCertificates } from '../../testbed/identity/fixtures';
 import { type KeyVaultStandIn, startKeyVault } from '../../testbed/keyVault';

@@ -1,10 +1,10 @@
-import type { Logger } from '../../../src/lib/logger';
 import type {
   CredentialSource,
   CredentialType,
   EnvironmentSettings,
   Settings,
-} from '../../../src/lib/settingsTypes';
+} from '../../../src/lib/settings';
+import type { Logger } from '../../../src/lib/util';
 
 export const HOME_TENANT = '11111111-1111-4111-8111-111111111111';
 export const CUSTOMER_TENANT = '22222222-2222-4222-8222-222222222222';
@@ -43,12 +43,11 @@ export function settingsFor(input: {
     sync: {
       schedule: '0 */5 * * * *',
       columns: ['accountid', 'versionnumber', 'name'],
-      target: 'table',
+      target: { kind: 'table', tableName: 'accounts' },
       storage: {
         settingName: 'AzureWebJobsStorage',
         connectionString: 'UseDevelopmentStorage=true',
       },
-      tableName: 'accounts',
       maxRunSeconds: 240,
     },
     healthCacheSeconds: 30,

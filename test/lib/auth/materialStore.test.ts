@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { CredentialMaterial } from '../../../src/lib/auth/credentialMaterial';
 import { MaterialStore } from '../../../src/lib/auth/materialStore';
-import type { Logger } from '../../../src/lib/logger';
+import type { Logger } from '../../../src/lib/util';
 
 function version(id: string): CredentialMaterial {
   return {

@@ -11,7 +11,7 @@ import {
   ExpiredChangeTokenError,
 } from '../../../src/lib/dataverse';
 import type { ChangePage } from '../../../src/lib/dataverse/types';
-import { silentLogger } from '../../../src/lib/logger';
+import { silentLogger } from '../../../src/lib/util';
 import {
   type DataverseSimulator,
   type SimEnvironment,

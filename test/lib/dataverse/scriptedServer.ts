@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import { createDataverseClient, type DataverseClientOptions } from '../../../src/lib/dataverse';
 import type { ClosableDataverseClient } from '../../../src/lib/dataverse/client';
-import type { Logger } from '../../../src/lib/logger';
+import type { Logger } from '../../../src/lib/util';
 import { type RunningServer, startServer } from '../../testbed/httpServer';
 
 /** A request as the scripted server saw it. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import type { CredentialDescription } from '../../../src/lib/auth/types';
+import type { CredentialDescription } from '../../../src/lib/auth';
 import { credentialExpiryCheck } from '../../../src/lib/health/credentialExpiry';
 
 const now = new Date('2026-11-23T12:00:00Z');

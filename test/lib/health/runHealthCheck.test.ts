@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 
-import type { DataverseTokenProvider } from '../../../src/lib/auth/types';
-import type { ClientStats, DataverseClient, WhoAmIResult } from '../../../src/lib/dataverse/types';
+import type { DataverseTokenProvider } from '../../../src/lib/auth';
+import type { ClientStats, DataverseClient, WhoAmIResult } from '../../../src/lib/dataverse';
 import { AuthenticationError } from '../../../src/lib/errors';
 import { type HealthDependencies, runHealthCheck } from '../../../src/lib/health/runHealthCheck';
-import type { EnvironmentSettings } from '../../../src/lib/settingsTypes';
+import type { EnvironmentSettings } from '../../../src/lib/settings';
 
 const contoso: EnvironmentSettings = {
   name: 'contoso',

@@ -57,12 +57,11 @@ describe('loadSettings: defaults and normalisation', () => {
         'statecode',
         'versionnumber',
       ],
-      target: 'table',
+      target: { kind: 'table', tableName: 'accounts' },
       storage: {
         settingName: 'AzureWebJobsStorage',
         connectionString: 'UseDevelopmentStorage=true',
       },
-      tableName: 'accounts',
       maxRunSeconds: 1500,
     });
     expect(s.healthCacheSeconds).toBe(60);
@@ -102,7 +101,7 @@ describe('loadSettings: defaults and normalisation', () => {
     );
     expect(s.sync.schedule).toBe('0 */15 * * * *');
     expect(s.healthCacheSeconds).toBe(60);
-    expect(s.sync.target).toBe('table');
+    expect(s.sync.target).toEqual({ kind: 'table', tableName: 'accounts' });
   });
 
   it('reads several environments with per-environment tenants', () => {
@@ -175,8 +174,8 @@ describe('loadSettings: defaults and normalisation', () => {
         ACCOUNT_SYNC_TARGET: 'HTTP',
         ACCOUNT_SYNC_WEBHOOK_URL: 'https://mirror.example.com/api/x?code=abc',
       },
-      (s: ReturnType<typeof loadSettings>) => [s.sync.target, s.sync.webhookUrl],
-      ['http', 'https://mirror.example.com/api/x?code=abc'],
+      (s: ReturnType<typeof loadSettings>) => s.sync.target,
+      { kind: 'http', url: 'https://mirror.example.com/api/x?code=abc' },
     ],
     [
       {
@@ -184,13 +183,13 @@ describe('loadSettings: defaults and normalisation', () => {
         ACCOUNT_SYNC_WEBHOOK_URL: 'http://127.0.0.1:7071/hook',
         ACCOUNT_SYNC_WEBHOOK_SCOPE: 'api://mirror/.default',
       },
-      (s: ReturnType<typeof loadSettings>) => [s.sync.webhookUrl, s.sync.webhookScope],
-      ['http://127.0.0.1:7071/hook', 'api://mirror/.default'],
+      (s: ReturnType<typeof loadSettings>) => s.sync.target,
+      { kind: 'http', url: 'http://127.0.0.1:7071/hook', scope: 'api://mirror/.default' },
     ],
     [
       { ACCOUNT_SYNC_TABLE_NAME: 'AccountMirror2' },
-      (s: ReturnType<typeof loadSettings>) => s.sync.tableName,
-      'AccountMirror2',
+      (s: ReturnType<typeof loadSettings>) => s.sync.target,
+      { kind: 'table', tableName: 'AccountMirror2' },
     ],
     [
       { ACCOUNT_SYNC_MAX_RUN_SECONDS: '30' },

@@ -1,14 +1,14 @@
-import { ExpiredChangeTokenError } from '../../../src/lib/dataverse/errors';
-import type {
-  ChangePage,
-  ChangeRoundStart,
-  ClientStats,
-  DataverseClient,
-  DataverseRow,
-  PageOptions,
-  QueryPage,
-  WhoAmIResult,
-} from '../../../src/lib/dataverse/types';
+import {
+  type ChangePage,
+  type ChangeRoundStart,
+  type ClientStats,
+  type DataverseClient,
+  type DataverseRow,
+  ExpiredChangeTokenError,
+  type PageOptions,
+  type QueryPage,
+  type WhoAmIResult,
+} from '../../../src/lib/dataverse';
 
 /** Account columns the fake knows, with the kinds of values the sync must carry. */
 export const ACCOUNT_COLUMNS = [

@@ -2,11 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import type { TableClient } from '@azure/data-tables';
-import { odata } from '@azure/data-tables';
+import { odata,type TableClient } from '@azure/data-tables';
 import { expect } from 'vitest';
 
-import type { Logger } from '../../../src/lib/logger';
 import { BlobLeaseProvider } from '../../../src/lib/sync/blobLease';
 import { BlobCheckpointStore } from '../../../src/lib/sync/checkpointStore';
 import {
@@ -16,6 +14,7 @@ import {
 import type { SyncEnvironmentDeps } from '../../../src/lib/sync/syncEnvironment';
 import { TableSink } from '../../../src/lib/sync/tableSink';
 import type { SyncSink } from '../../../src/lib/sync/types';
+import type { Logger } from '../../../src/lib/util';
 import { type RunningAzurite, startAzurite } from '../../testbed/azurite';
 import { ACCOUNT_COLUMNS, type FakeAccountSource } from './fakeSource';
 
@@ -35,7 +34,6 @@ export async function startStorageHarness(): Promise<StorageHarness> {
   // Short retries: tests stop storage on purpose and must fail in seconds, not minutes.
   const storage = createSyncStorageClients(
     { settingName: 'AzureWebJobsStorage', connectionString: azurite.connectionString },
-    'accounts',
     {
       blobPipeline: {
         retryOptions: {
@@ -98,7 +96,7 @@ export function syncDeps(
 }
 
 export function tableSink(harness: StorageHarness): TableSink {
-  return new TableSink(harness.storage.table);
+  return new TableSink(harness.storage.table('accounts'));
 }
 
 /** The table mirror of one environment, shaped like FakeAccountSource.snapshot(). */
@@ -143,6 +141,6 @@ export async function expectTableMirrorEqualsSource(
   source: { snapshot(): Map<string, Row> },
   environment: string,
 ): Promise<void> {
-  const mirror = await readTableMirror(harness.storage.table, environment);
+  const mirror = await readTableMirror(harness.storage.table('accounts'), environment);
   expect(sorted(mirror)).toEqual(sorted(withoutNulls(source.snapshot())));
 }

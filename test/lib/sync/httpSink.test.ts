@@ -49,7 +49,7 @@ describe('HttpSink', () => {
         scopes.push(scope);
         return Promise.resolve('token-value');
       },
-      baseDelayInMs: 100,
+      retryDelayInMs: 100,
       sleep: (ms) => {
         waits.push(ms);
         return Promise.resolve();
@@ -57,8 +57,9 @@ describe('HttpSink', () => {
     });
     await sink.applyPage(page, signal);
     expect(waits[0]).toBe(7000);
-    expect(waits[1]).toBeGreaterThanOrEqual(160); // second attempt: computed backoff with jitter
-    expect(waits[1]).toBeLessThanOrEqual(240);
+    // Second retry: computed backoff with full jitter, in [0, 100 ms · 2^1).
+    expect(waits[1]).toBeGreaterThanOrEqual(0);
+    expect(waits[1]).toBeLessThan(200);
     expect(seen.map((h) => h.authorization)).toEqual([
       'Bearer token-value',
       'Bearer token-value',
@@ -72,7 +73,7 @@ describe('HttpSink', () => {
     ]);
   });
 
-  it('gives up when Retry-After exceeds the cap, leaving the page for the next run', async () => {
+  it('gives up when Retry-After would pass the call deadline, leaving the page for the next run', async () => {
     const { url, seen } = await scripted([{ status: 503, headers: { 'Retry-After': '3600' } }]);
     const sink = new HttpSink({ url, sleep: () => Promise.resolve() });
     await expect(sink.applyPage(page, signal)).rejects.toThrow(/HTTP 503/);
@@ -86,13 +87,60 @@ describe('HttpSink', () => {
     let sleeps = 0;
     const sink = new HttpSink({
       url,
-      maxAttempts: 3,
+      maxRetries: 2,
       sleep: () => Promise.resolve(void (sleeps += 1)),
     });
     await expect(sink.applyPage(page, signal)).rejects.toThrow(
-      /Webhook request failed: ECONNREFUSED/,
+      /Webhook request failed: ECONNREFUSED \(gave up after 3 attempts: retry limit 2 reached\)/,
     );
     expect(sleeps).toBe(2);
+  });
+
+  it.each([302, 303, 307, 308])(
+    'never follows a %i redirect: the page is not delivered and the error names the Location',
+    async (status) => {
+      const hits: string[] = [];
+      server = await startServer((req, res) => {
+        hits.push(`${req.method ?? ''} ${req.url ?? ''}`);
+        req.resume();
+        if (req.url === '/hook') {
+          res.writeHead(status, { Location: '/login?redirect=%2Fhook&code=secret-ish' }).end();
+        } else {
+          res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>sign in</html>');
+        }
+      });
+      const sink = new HttpSink({ url: `${server.url}/hook`, sleep: () => Promise.resolve() });
+      const failure = sink.applyPage(page, signal);
+      await expect(failure).rejects.toThrow(
+        new RegExp(
+          `Webhook answered HTTP ${String(status)}: redirect refused \\(Location /login\\)`,
+        ),
+      );
+      await expect(failure).rejects.toMatchObject({ retryable: false });
+      expect(hits).toEqual(['POST /hook']);
+    },
+  );
+
+  it('never re-posts a page to another host on a 307', async () => {
+    const elsewhere: string[] = [];
+    const other = await startServer((req, res) => {
+      elsewhere.push(`${req.method ?? ''} ${req.url ?? ''}`);
+      req.resume();
+      res.writeHead(204).end();
+    });
+    try {
+      server = await startServer((req, res) => {
+        req.resume();
+        res.writeHead(307, { Location: `${other.url}/steal` }).end();
+      });
+      const sink = new HttpSink({ url: `${server.url}/hook`, sleep: () => Promise.resolve() });
+      await expect(sink.applyPage(page, signal)).rejects.toThrow(
+        `redirect refused (Location ${new URL(other.url).origin}/steal)`,
+      );
+      expect(elsewhere).toEqual([]);
+    } finally {
+      await other.stop();
+    }
   });
 
   it('refuses a scope without a token provider', () => {

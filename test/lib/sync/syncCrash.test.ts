@@ -41,7 +41,7 @@ const PAGE_SIZE = 120; // > 100: a table page takes two transactions, so a crash
 
 /** A mirror table whose transactions fail after `okTransactions` have gone through. */
 function crashingTable(okTransactions: number): MirrorTable {
-  const table = harness.storage.table;
+  const table = harness.storage.table('accounts');
   let calls = 0;
   return {
     tableName: table.tableName,
@@ -98,7 +98,7 @@ function plannedRun(
   };
   const sink =
     target === 'table'
-      ? new TableSink(kind === 3 ? crashingTable(at * 2 + 1) : harness.storage.table)
+      ? new TableSink(kind === 3 ? crashingTable(at * 2 + 1) : harness.storage.table('accounts'))
       : kind === 3
         ? losingAnswers(new HttpSink({ url: webhookUrl }), at)
         : new HttpSink({ url: webhookUrl });
@@ -107,7 +107,7 @@ function plannedRun(
 
 async function mirrorOf(target: Target, environment: string) {
   return target === 'table'
-    ? await readTableMirror(harness.storage.table, environment)
+    ? await readTableMirror(harness.storage.table('accounts'), environment)
     : receiver.mirror(environment);
 }
 
@@ -146,7 +146,7 @@ async function crashScenario(seed: number, target: Target): Promise<void> {
 
 function plainSink(target: Target): SyncSink {
   return target === 'table'
-    ? new TableSink(harness.storage.table)
+    ? new TableSink(harness.storage.table('accounts'))
     : new HttpSink({ url: webhookUrl });
 }
 

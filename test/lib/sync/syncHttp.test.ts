@@ -28,7 +28,7 @@ afterAll(async () => {
   await harness.dispose();
 });
 
-const quickRetries = { baseDelayInMs: 1, maxDelayInMs: 50 };
+const quickRetries = { retryDelayInMs: 1, maxRetryDelayInMs: 50 };
 
 describe('account sync to a webhook', () => {
   it('mirrors a full load and then deltas exactly', async () => {
@@ -68,7 +68,7 @@ describe('account sync to a webhook', () => {
     const source = new FakeAccountSource(seededRandom(23));
     source.seed(100);
     const environment = newEnvironment('http-down');
-    const sink = new HttpSink({ url, ...quickRetries, maxAttempts: 3 });
+    const sink = new HttpSink({ url, ...quickRetries, maxRetries: 2 });
     let pages = 0;
     const failing = await syncEnvironment(
       syncDeps(harness, source, environment, sink, {

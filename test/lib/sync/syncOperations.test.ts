@@ -81,7 +81,7 @@ describe('storage outage', () => {
       .breakLease(0);
 
     const stored = await harness.checkpoints.read(environment);
-    const mirror = await readTableMirror(harness.storage.table, environment);
+    const mirror = await readTableMirror(harness.storage.table('accounts'), environment);
     const done = stored?.checkpoint.round?.rowsDone ?? 0;
     expect(done).toBeGreaterThan(0);
     // Not ahead of the target: every row the checkpoint claims is in the mirror.

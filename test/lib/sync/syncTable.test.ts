@@ -136,7 +136,7 @@ describe('full resync after an expired delta token', () => {
     const paused = await syncEnvironment(syncDeps(harness, source, environment, sink, timed));
     expect(paused).toMatchObject({ outcome: 'paused', roundKind: 'full', swept: 0 });
     // Rows deleted at the source are still in the mirror: nothing is swept mid-round.
-    expect((await readTableMirror(harness.storage.table, environment)).size).toBe(100);
+    expect((await readTableMirror(harness.storage.table('accounts'), environment)).size).toBe(100);
 
     const finished = await syncEnvironment(syncDeps(harness, source, environment, sink, timed));
     expect(finished).toMatchObject({
@@ -145,7 +145,7 @@ describe('full resync after an expired delta token', () => {
       generation: 2,
       swept: 10,
     });
-    expect((await readTableMirror(harness.storage.table, environment)).size).toBe(90);
+    expect((await readTableMirror(harness.storage.table('accounts'), environment)).size).toBe(90);
   });
 });
 
@@ -182,7 +182,7 @@ describe('version guard of the table sink', () => {
     expect(
       await sink.applyPage(page(environment, [row(id, '12', 'twelve')]), signal),
     ).toMatchObject({ skipped: 1 });
-    const mirror = await readTableMirror(harness.storage.table, environment);
+    const mirror = await readTableMirror(harness.storage.table('accounts'), environment);
     expect(mirror.get(id)).toEqual({ accountid: id, versionnumber: '12', name: 'twelve' });
   });
 
@@ -192,7 +192,7 @@ describe('version guard of the table sink', () => {
     const id = 'aaaaaaaa-0000-4000-8000-000000000002';
     await sink.applyPage(page(environment, [row(id, '9007199254740993', 'newer')]), signal);
     await sink.applyPage(page(environment, [row(id, '9007199254740992', 'older')]), signal);
-    const mirror = await readTableMirror(harness.storage.table, environment);
+    const mirror = await readTableMirror(harness.storage.table('accounts'), environment);
     expect(mirror.get(id)?.name).toBe('newer');
   });
 
@@ -214,7 +214,7 @@ describe('version guard of the table sink', () => {
         ),
       ),
     );
-    const mirror = await readTableMirror(harness.storage.table, environment);
+    const mirror = await readTableMirror(harness.storage.table('accounts'), environment);
     expect(mirror.size).toBe(ids.length);
     for (const id of ids) expect(mirror.get(id)?.versionnumber).toBe('102');
   });

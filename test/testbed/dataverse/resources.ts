@@ -1,5 +1,4 @@
-import { countMatching } from './accountsQuery';
-import { queryAccounts } from './accountsQuery';
+import { countMatching, queryAccounts } from './accountsQuery';
 import {
   createAccount,
   deleteAccount,

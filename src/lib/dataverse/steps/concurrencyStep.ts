@@ -1,4 +1,4 @@
-import type { PipelineStep } from '../request';
+import type { PipelineStep } from '../../http';
 import type { ResizableSemaphore } from '../semaphore';
 
 /** Parses x-ms-dop-hint: a positive whole number, or undefined. */

@@ -1,0 +1,125 @@
+import type { TokenCredential } from '@azure/identity';
+
+import {
+  createDefaultManagedIdentityCredential,
+  createTokenProvider,
+  type DataverseTokenProvider,
+} from '../auth';
+import {
+  type ClosableDataverseClient,
+  createDataverseClient,
+  type DataverseClient,
+} from '../dataverse';
+import { IntegrationError } from '../errors';
+import { createHealthService, runHealthCheck } from '../health';
+import { type EnvironmentSettings, loadSettings, type Settings } from '../settings';
+import { createSyncService } from '../sync';
+import type { Logger } from '../util';
+import type { Runtime, RuntimeOptions } from './types';
+
+const DEFAULT_HEALTH_TIMEOUT_IN_MS = 20_000;
+
+/**
+ * The token provider as the runtime builds it. Exported so that `doctor` (src/cli) checks the
+ * very same pieces one step at a time instead of a look-alike.
+ */
+export function createRuntimeTokenProvider(
+  settings: Settings,
+  logger: Logger,
+): DataverseTokenProvider {
+  return createTokenProvider({
+    settings,
+    logger,
+    managedIdentityAvailable: settings.managedIdentityEndpointAvailable,
+  });
+}
+
+/**
+ * One Dataverse client per environment (keyed by name), each taking its tokens from
+ * `tokenProvider`, as the runtime builds them. Closable so a short-lived caller (the CLI)
+ * can drop its keep-alive sockets.
+ */
+export function createRuntimeDataverseClients(
+  settings: Settings,
+  tokenProvider: DataverseTokenProvider,
+  logger: Logger,
+): Map<string, ClosableDataverseClient> {
+  return new Map(
+    settings.environments.map((environment) => [
+      environment.name,
+      createDataverseClient({
+        environment,
+        logger,
+        applicationClientId: settings.clientId,
+        getToken: async (request) => (await tokenProvider.getToken(environment, request)).token,
+      }),
+    ]),
+  );
+}
+
+/**
+ * Builds the process-wide runtime: settings, token provider, one Dataverse client per
+ * environment, the health service and the sync service. Reads the credential once (Key Vault
+ * through the managed identity) so that a broken credential fails initialisation with a
+ * precise error — and, the promise being dropped, is retried by the next invocation.
+ */
+export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const settings = loadSettings(options.source);
+  const logger = options.logger;
+  const tokenProvider = createRuntimeTokenProvider(settings, logger);
+  await tokenProvider.describeCredential();
+
+  const clients: ReadonlyMap<string, DataverseClient> = createRuntimeDataverseClients(
+    settings,
+    tokenProvider,
+    logger,
+  );
+  const clientFor = (environment: EnvironmentSettings): DataverseClient => {
+    const client = clients.get(environment.name);
+    if (client === undefined) {
+      throw new IntegrationError(`No Dataverse client for environment ${environment.name}`, {
+        step: 'runtime',
+        environment: environment.name,
+        hint: 'Only environments listed in DATAVERSE_URL / DATAVERSE_ENVIRONMENTS can be used.',
+      });
+    }
+    return client;
+  };
+
+  // One credential (and token cache) per identity: AZURE_CLIENT_ID's, and a storage
+  // connection's own __clientId when it names another.
+  const identities = new Map<string | undefined, TokenCredential>();
+  const managedIdentity = (clientId = settings.managedIdentityClientId): TokenCredential => {
+    let identity = identities.get(clientId);
+    if (identity === undefined) {
+      identity = createDefaultManagedIdentityCredential({
+        managedIdentityAvailable: settings.managedIdentityEndpointAvailable,
+        clientId,
+      });
+      identities.set(clientId, identity);
+    }
+    return identity;
+  };
+  const sync = createSyncService({ settings, clients: [...clients.values()], managedIdentity });
+
+  const health = createHealthService({
+    cacheSeconds: settings.healthCacheSeconds,
+    nowInMs: Date.now,
+    check: () =>
+      runHealthCheck({
+        environments: settings.environments,
+        tokenProvider,
+        clientFor,
+        lastSync: (environment) => sync.lastSync(environment.name),
+        syncSchedule: settings.sync.schedule,
+        credentialExpiryWarningDays: settings.credentialExpiryWarningDays,
+        timeoutInMs: options.healthTimeoutInMs ?? DEFAULT_HEALTH_TIMEOUT_IN_MS,
+        now: () => new Date(),
+      }),
+  });
+
+  logger.info(
+    `Dataverse runtime ready: ${settings.environments.map((e) => `${e.name} (${e.url})`).join(', ')}; credential ${settings.credentialType} from ${settings.credentialSource.kind}`,
+  );
+  return { settings, tokenProvider, clientFor, health, sync };
+}

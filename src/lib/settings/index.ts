@@ -1,0 +1,13 @@
+/**
+ * The one home of settings: the only code in src that reads process.env. `loadSettings`
+ * validates every app setting at once and throws one ConfigurationError naming each problem
+ * with a valid example; the result is deeply frozen and typed (either/or settings are
+ * discriminated unions, so no caller re-checks a combination).
+ */
+export { loadSettings } from './load';
+export { readLocalSettingsValues } from './localSettings';
+export { DEFAULT_STORAGE_SETTING, SETTING_NAMES, STORAGE_SUFFIXES } from './names';
+export { managedIdentityEndpointAvailable } from './platform';
+export type { SettingsSource } from './read';
+export { DEFAULT_COLUMNS } from './sync';
+export type * from './types';

@@ -1,0 +1,83 @@
+/**
+ * The validated, frozen settings of the app. Produced only by `loadSettings` (settings.ts),
+ * the one place that reads process.env. Names of the underlying app settings are in
+ * design.md and `SETTING_NAMES`.
+ */
+export type CredentialType = 'secret' | 'certificate';
+export type SyncTargetKind = 'table' | 'http';
+
+export interface EnvironmentSettings {
+  /** Short name used in logs, health output, checkpoints and the mirror's PartitionKey. */
+  readonly name: string;
+  /** Org URL without trailing slash, e.g. https://contoso.crm.dynamics.com */
+  readonly url: string;
+  /** Entra tenant whose token the environment accepts (multi-tenant: the customer's). */
+  readonly tenantId: string;
+}
+
+/** Where the client secret or certificate comes from. */
+export type CredentialSource =
+  | {
+      readonly kind: 'keyVault';
+      readonly vaultUrl: string;
+      readonly name: string;
+      readonly disableChallengeResourceVerification: boolean;
+    }
+  | { readonly kind: 'secretValue'; readonly secret: string }
+  | { readonly kind: 'certificateFile'; readonly path: string };
+
+export interface StorageConnection {
+  /** Name of the connection setting, e.g. AzureWebJobsStorage. */
+  readonly settingName: string;
+  /** Either a connection string, or identity-based service URIs. */
+  readonly connectionString?: string;
+  readonly blobServiceUri?: string;
+  readonly tableServiceUri?: string;
+  /** `__clientId` of the identity-based form (user-assigned identity), when given. */
+  readonly clientId?: string;
+}
+
+/** Where synced rows go: the mirror table in the sync storage, or a webhook. */
+export type SyncTarget =
+  | {
+      readonly kind: 'table';
+      /** ACCOUNT_SYNC_TABLE_NAME. */
+      readonly tableName: string;
+    }
+  | {
+      readonly kind: 'http';
+      /** ACCOUNT_SYNC_WEBHOOK_URL (may carry a function key: never logged). */
+      readonly url: string;
+      /** ACCOUNT_SYNC_WEBHOOK_SCOPE: the Entra scope of the managed-identity token, if any. */
+      readonly scope?: string;
+    };
+
+export interface SyncSettings {
+  readonly schedule: string;
+  /** Always includes accountid and versionnumber. */
+  readonly columns: readonly string[];
+  readonly target: SyncTarget;
+  /** Checkpoints and leases live here whatever the target (and the mirror, for `table`). */
+  readonly storage: StorageConnection;
+  readonly maxRunSeconds: number;
+}
+
+export interface Settings {
+  readonly environments: readonly EnvironmentSettings[];
+  readonly defaultTenantId: string;
+  readonly clientId: string;
+  readonly credentialType: CredentialType;
+  readonly credentialSource: CredentialSource;
+  /** AZURE_CLIENT_ID: user-assigned managed identity, when set. */
+  readonly managedIdentityClientId?: string;
+  /** AZURE_AUTHORITY_HOST, default https://login.microsoftonline.com */
+  readonly authorityHost: string;
+  readonly sync: SyncSettings;
+  readonly healthCacheSeconds: number;
+  /**
+   * True when the platform's managed-identity endpoint is present (IDENTITY_ENDPOINT): use
+   * ManagedIdentityCredential; otherwise DefaultAzureCredential (a developer's own sign-in).
+   */
+  readonly managedIdentityEndpointAvailable: boolean;
+  readonly credentialExpiryWarningDays: number;
+}
