@@ -4,8 +4,8 @@
  * `--only 1,4` runs a subset (while working on one scenario). Not a test: no assertions, and
  * the exit code is 0 even when a target is missed (only a scenario that crashes fails the run).
  */
-import type { TestBed } from '../test/testbed';
-import { ensureProcessTrustsTestBed } from '../test/testbed/trustedProcess';
+import { ensureProcessTrustsTestBed, type TestBed } from '@dataverse-s2s/testbed';
+
 import { coldStart } from './scenarios/coldStart';
 import { exportThroughput } from './scenarios/exportThroughput';
 import { healthStorm } from './scenarios/healthStorm';

@@ -7,12 +7,11 @@
  */
 import { TableClient } from '@azure/data-tables';
 import { HttpRequest, InvocationContext, type Timer } from '@azure/functions';
+import { ensureProcessTrustsTestBed, startTestBed, type TestBed } from '@dataverse-s2s/testbed';
 
 import { accountSync } from '../src/functions/accountSync';
 import { health } from '../src/functions/health';
 import { loadSettings } from '../src/lib/settings';
-import { startTestBed, type TestBed } from '../test/testbed';
-import { ensureProcessTrustsTestBed } from '../test/testbed/trustedProcess';
 
 function step(title: string): void {
   process.stdout.write(`\n=== ${title}\n`);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { generateTestCertificates, writeTestCertificates } from './testbed/tls';
+import { generateTestCertificates, writeTestCertificates } from '@dataverse-s2s/testbed';
 
 /**
  * Generates the run's throwaway CA before any test worker starts, and trusts it through

@@ -4,9 +4,9 @@
  * partition on Azurite. Times only applyPage, so the figure is the target's write rate.
  */
 import { TableClient } from '@azure/data-tables';
+import { generateBaseAccount } from '@dataverse-s2s/testbed';
 
-import { projectRow, type SyncRow,TableSink } from '../../src/lib/sync';
-import { generateBaseAccount } from '../../test/testbed/dataverse/accountGenerator';
+import { projectRow, type SyncRow, TableSink } from '../../src/lib/sync';
 import { childInput, peakRssInMb, reportFromChild } from '../support/child';
 import {
   SYNC_COLUMNS,

@@ -2,8 +2,8 @@
  * Scenario 1: full-sync throughput against the limit the latency model sets for a sequential
  * change-tracking reader, into a discarding target and into the mirror table on Azurite.
  */
-import { theoreticalRowsPerSecond } from '../../test/testbed/dataverse';
-import type { LatencyModel } from '../../test/testbed/dataverse/types';
+import { type LatencyModel, theoreticalRowsPerSecond } from '@dataverse-s2s/testbed';
+
 import { ENV } from '../support/bed';
 import { runChild } from '../support/child';
 import { connectionTo } from '../support/connection';

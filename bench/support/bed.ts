@@ -1,4 +1,5 @@
-import { startTestBed, type TestBed, type TestBedEnvironment } from '../../test/testbed';
+import { startTestBed, type TestBed, type TestBedEnvironment } from '@dataverse-s2s/testbed';
+
 import { EXAMPLE_LATENCY, EXPORT_LATENCY, NO_LATENCY, type Profile } from './profile';
 
 /** Service-protection limits of the throttled environment: a window the sync must wait out. */

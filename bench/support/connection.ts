@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 
+import type { SimEnvironment, TestBed } from '@dataverse-s2s/testbed';
+
 import { type ClosableDataverseClient, createDataverseClient } from '../../src/lib/dataverse';
 import { silentLogger } from '../../src/lib/util';
-import type { SimEnvironment, TestBed } from '../../test/testbed';
 
 /**
  * What a child process needs to reach one simulated environment: its URL and a bearer token

@@ -1,4 +1,5 @@
-import type { TestBed } from '../../test/testbed';
+import type { TestBed } from '@dataverse-s2s/testbed';
+
 import type { Profile } from './profile';
 
 /** What every scenario gets: the running bed, the profile, and a progress line writer. */

@@ -1,4 +1,4 @@
-import type { LatencyModel } from '../../test/testbed/dataverse/types';
+import type { LatencyModel } from '@dataverse-s2s/testbed';
 
 /** Sizes of one benchmark run: `npm run bench` (quick) or `npm run bench -- --full`. */
 export interface Profile {

@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { startTestBed, type TestBed, type TestBedOptions } from '@dataverse-s2s/testbed';
+
 import { main } from '../../src/cli/main';
-import { startTestBed, type TestBed, type TestBedOptions } from '../testbed';
 
 /** A stream that keeps what was written; `isTTY` pretends to be a terminal. */
 export class CapturedOutput {

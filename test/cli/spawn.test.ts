@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
+import { startTestBed, type TestBed } from '@dataverse-s2s/testbed';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import { startTestBed, type TestBed } from '../testbed';
 import { doctorSteps } from './cliHarness';
 
 /** Built by `npm test` (npm run build) before vitest runs; build first when running alone. */

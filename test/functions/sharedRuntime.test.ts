@@ -1,8 +1,8 @@
 import { HttpRequest, InvocationContext } from '@azure/functions';
+import { startTestBed, type TestBed } from '@dataverse-s2s/testbed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { health } from '../../src/functions/health';
-import { startTestBed, type TestBed } from '../testbed';
 
 /**
  * The process-wide runtime behind every function: two invocations that arrive together must

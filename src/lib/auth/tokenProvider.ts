@@ -2,7 +2,7 @@ import type { TokenCredential } from '@azure/identity';
 
 import { AuthenticationError, describeError, summarizeError } from '../errors';
 import type { EnvironmentSettings, Settings } from '../settings';
-import { abortable,type Logger } from '../util';
+import { abortable, type Logger } from '../util';
 import {
   type CredentialMaterial,
   describeMaterial,

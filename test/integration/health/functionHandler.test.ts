@@ -1,9 +1,9 @@
 import { HttpRequest, InvocationContext } from '@azure/functions';
+import { startTestBed, type TestBed } from '@dataverse-s2s/testbed';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { health } from '../../../src/functions/health';
 import type { HealthReport } from '../../../src/lib/health';
-import { startTestBed, type TestBed } from '../../testbed';
 import { findLeaks, findSecretShapes, VisibleOutput } from '../support/leakScan';
 
 /**

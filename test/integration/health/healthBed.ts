@@ -1,15 +1,15 @@
 import { createServer } from 'node:net';
 
+import { startTestBed, type TestBed, type TestBedOptions } from '@dataverse-s2s/testbed';
 import { expect } from 'vitest';
 
-import { type HealthCheckResult, type HealthReport,healthResponse } from '../../../src/lib/health';
+import { type HealthCheckResult, type HealthReport, healthResponse } from '../../../src/lib/health';
 import {
   createRuntime,
   logStartupFailure,
   memoizeRuntime,
   type Runtime,
 } from '../../../src/lib/runtime';
-import { startTestBed, type TestBed, type TestBedOptions } from '../../testbed';
 import { findLeaks, findSecretShapes, type Leak, VisibleOutput } from '../support/leakScan';
 
 /** What the HTTP trigger would return, parsed: status, media type and the health+json report. */

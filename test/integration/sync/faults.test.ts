@@ -1,8 +1,8 @@
+import type { SimFault } from '@dataverse-s2s/testbed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Runtime } from '../../../src/lib/runtime';
-import { type SyncCheckpoint,syncEnvironment } from '../../../src/lib/sync';
-import type { SimFault } from '../../testbed';
+import { type SyncCheckpoint, syncEnvironment } from '../../../src/lib/sync';
 import { expectedRow, NO_DIFFERENCE, readTableMirror } from './mirror';
 import { DEFAULT_SYNC_COLUMNS, startSyncBed, type SyncBed } from './syncBed';
 

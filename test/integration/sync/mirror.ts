@@ -1,7 +1,5 @@
 import { odata, type TableClient } from '@azure/data-tables';
-
-import type { SimEnvironment } from '../../testbed';
-import type { AccountRow } from '../../testbed/dataverse/types';
+import type { AccountRow, SimEnvironment } from '@dataverse-s2s/testbed';
 
 /** A mirrored row as a target holds it: column → value. */
 export type MirrorRow = Record<string, string | number | boolean | null>;

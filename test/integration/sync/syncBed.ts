@@ -1,5 +1,11 @@
 import type { TableClient } from '@azure/data-tables';
 import type { ContainerClient } from '@azure/storage-blob';
+import {
+  type SimEnvironment,
+  startTestBed,
+  type TestBed,
+  type TestBedOptions,
+} from '@dataverse-s2s/testbed';
 
 import {
   type ClosableDataverseClient,
@@ -17,12 +23,6 @@ import {
   TableSink,
 } from '../../../src/lib/sync';
 import type { Logger } from '../../../src/lib/util';
-import {
-  type SimEnvironment,
-  startTestBed,
-  type TestBed,
-  type TestBedOptions,
-} from '../../testbed';
 import { findLeaks, findSecretShapes, type Leak, VisibleOutput } from '../support/leakScan';
 import { expectedMirror, type MirrorDiff, mirrorDiff, readTableMirror } from './mirror';
 

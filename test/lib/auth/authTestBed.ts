@@ -1,12 +1,18 @@
 import { randomUUID } from 'node:crypto';
 
+import {
+  type EntraStandIn,
+  type KeyVaultStandIn,
+  loadOrCreateCertificates,
+  type ManagedIdentityEndpoint,
+  startEntra,
+  startKeyVault,
+  startManagedIdentity,
+} from '@dataverse-s2s/testbed';
+
 import { createTokenProvider } from '../../../src/lib/auth/tokenProvider';
 import type { DataverseTokenProvider } from '../../../src/lib/auth/types';
 import type { CredentialType } from '../../../src/lib/settings';
-import { type EntraStandIn, startEntra } from '../../testbed/entra';
-import { loadRunCertificates } from '../../testbed/identity/fixtures';
-import { type KeyVaultStandIn, startKeyVault } from '../../testbed/keyVault';
-import { type ManagedIdentityEndpoint, startManagedIdentity } from '../../testbed/managedIdentity';
 import { capturingLogger, CUSTOMER_TENANT, HOME_TENANT, settingsFor } from './fixtures';
 
 /** Granted 'Key Vault Secrets User' on the vault at start. */
@@ -46,7 +52,8 @@ const IDENTITY_VARIABLES = ['IDENTITY_ENDPOINT', 'IDENTITY_HEADER'] as const;
  * signed by the first one.
  */
 export async function startAuthTestBed(): Promise<AuthTestBed> {
-  const tls = loadRunCertificates();
+  // The run's CA (test/globalSetup.ts), which this worker trusts through NODE_EXTRA_CA_CERTS.
+  const tls = loadOrCreateCertificates().certs;
   const saved = IDENTITY_VARIABLES.map((name) => [name, process.env[name]] as const);
   const started: { stop(): Promise<void> }[] = [];
   const stop = async (): Promise<void> => {

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { createClientCertificate } from '@dataverse-s2s/testbed';
 import forge from 'node-forge';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -13,7 +14,6 @@ import {
   pfxToPem,
   readCertificatePem,
 } from '../../../src/lib/auth/certificatePem';
-import { createClientCertificate } from '../../testbed/certificates';
 
 const client = createClientCertificate({ commonName: 'auth-unit' });
 const other = createClientCertificate({ commonName: 'auth-unit-other' });

@@ -4,6 +4,7 @@ import {
   DefaultAzureCredential,
   ManagedIdentityCredential,
 } from '@azure/identity';
+import { createClientCertificate } from '@dataverse-s2s/testbed';
 import { describe, expect, it } from 'vitest';
 
 import { readCertificatePem } from '../../../src/lib/auth/certificatePem';
@@ -18,7 +19,6 @@ import {
   ObservedManagedIdentityCredential,
 } from '../../../src/lib/auth/managedIdentity';
 import { AuthenticationError } from '../../../src/lib/errors';
-import { createClientCertificate } from '../../testbed/certificates';
 
 describe('isKnownMicrosoftAuthorityHost', () => {
   it('knows the public and sovereign Entra hosts and nothing else', () => {

@@ -1,7 +1,7 @@
+import { type ClientCertificate, createClientCertificate } from '@dataverse-s2s/testbed';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { AuthenticationError } from '../../../src/lib/errors';
-import { type ClientCertificate, createClientCertificate } from '../../testbed/certificates';
 import { type AuthTestBed, type Scenario, startAuthTestBed } from './authTestBed';
 import { homeEnvironment, rejectionOf } from './fixtures';
 

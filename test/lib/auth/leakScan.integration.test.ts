@@ -1,9 +1,9 @@
 import { inspect } from 'node:util';
 
+import { createClientCertificate } from '@dataverse-s2s/testbed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { describeError } from '../../../src/lib/errors';
-import { createClientCertificate } from '../../testbed/certificates';
 import { type AuthTestBed, startAuthTestBed, UNGRANTED_IDENTITY } from './authTestBed';
 import { customerEnvironment, homeEnvironment } from './fixtures';
 

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { createClientCertificate } from '@dataverse-s2s/testbed';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { loadLocalMaterial } from '../../../src/lib/auth/localSource';
 import { AuthenticationError, ConfigurationError } from '../../../src/lib/errors';
-import { createClientCertificate } from '../../testbed/certificates';
 import { rejectionOf } from './fixtures';
 
 const directory = mkdtempSync(join(tmpdir(), 'auth-local-'));

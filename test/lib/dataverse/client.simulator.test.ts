@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import {
+  type DataverseSimulator,
+  type SimEnvironment,
+  startDataverse,
+  TokenAuthority,
+} from '@dataverse-s2s/testbed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
@@ -12,12 +18,6 @@ import {
 } from '../../../src/lib/dataverse';
 import type { ChangePage } from '../../../src/lib/dataverse/types';
 import { silentLogger } from '../../../src/lib/util';
-import {
-  type DataverseSimulator,
-  type SimEnvironment,
-  startDataverse,
-} from '../../testbed/dataverse';
-import { TokenAuthority } from '../../testbed/tokens';
 
 const TENANT_ID = '7b7f2a0e-1111-4c3b-9a55-0a1b2c3d4e5f';
 const APP_ID = 'c0ffee00-2222-4d4d-8e8e-123456789abc';

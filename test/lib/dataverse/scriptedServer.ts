@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 
+import { type RunningServer, startServer } from '@dataverse-s2s/testbed';
+
 import { createDataverseClient, type DataverseClientOptions } from '../../../src/lib/dataverse';
 import type { ClosableDataverseClient } from '../../../src/lib/dataverse/client';
 import type { Logger } from '../../../src/lib/util';
-import { type RunningServer, startServer } from '../../testbed/httpServer';
 
 /** A request as the scripted server saw it. */
 export interface SeenRequest {

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { odata,type TableClient } from '@azure/data-tables';
+import { odata, type TableClient } from '@azure/data-tables';
+import { type RunningAzurite, startAzurite } from '@dataverse-s2s/testbed';
 import { expect } from 'vitest';
 
 import { BlobLeaseProvider } from '../../../src/lib/sync/blobLease';
@@ -15,7 +16,6 @@ import type { SyncEnvironmentDeps } from '../../../src/lib/sync/syncEnvironment'
 import { TableSink } from '../../../src/lib/sync/tableSink';
 import type { SyncSink } from '../../../src/lib/sync/types';
 import type { Logger } from '../../../src/lib/util';
-import { type RunningAzurite, startAzurite } from '../../testbed/azurite';
 import { ACCOUNT_COLUMNS, type FakeAccountSource } from './fakeSource';
 
 type Row = Record<string, string | number | boolean | null>;

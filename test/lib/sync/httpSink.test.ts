@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 
+import { type RunningServer, startServer } from '@dataverse-s2s/testbed';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { HttpSink } from '../../../src/lib/sync/httpSink';
-import { type RunningServer, startServer } from '../../testbed/httpServer';
 
 const page = {
   environment: 'prod',

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import { type RunningServer, startServer } from '../../testbed/httpServer';
+import { type RunningServer, startServer } from '@dataverse-s2s/testbed';
 
 type Row = Record<string, string | number | boolean | null>;
 
