@@ -79,7 +79,13 @@ export default tseslint.config(
     rules: restrict([['^(\\.\\./)+lib/[\\w-]+/.+', THROUGH_INDEX]]),
   },
   {
-    files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'packages/**/*.ts'],
+    files: [
+      'test/**/*.ts',
+      'bench/**/*.ts',
+      'scripts/**/*.ts',
+      'packages/**/*.ts',
+      'examples/**/*.ts',
+    ],
     rules: restrict([
       ['src/lib/[\\w-]+/.+', THROUGH_INDEX],
       ['(^|/)packages/testbed/', TESTBED_API],

@@ -91,7 +91,7 @@ describe('deployment upload (.funcignore)', () => {
 
   it('uploads nothing secret, local or test-only', () => {
     const forbidden =
-      /(^|\/)local\.settings(\.[^/]*)?\.json$|\.(pem|pfx|p12|key|cer|crt)$|(^|\/)\.env(\.|$)|^(test|packages|bench|scripts|docs|infra|coverage|dist|node_modules|\.testbed|\.azure|\.git|\.ci)\//;
+      /(^|\/)local\.settings(\.[^/]*)?\.json$|\.(pem|pfx|p12|key|cer|crt)$|(^|\/)\.env(\.|$)|^(test|packages|examples|bench|scripts|docs|infra|coverage|dist|node_modules|\.testbed|\.azure|\.git|\.ci)\//;
     expect(upload.filter((f) => forbidden.test(f))).toEqual([]);
   });
 
@@ -106,6 +106,7 @@ describe('deployment upload (.funcignore)', () => {
     '.azure/dev/.env',
     '.testbed/ca.pem',
     'packages/testbed/src/index.ts',
+    'examples/webhook-receiver/receiver.ts',
     'test/lib/settings.test.ts',
     'bench/results/run.json',
     'scripts/demo.ts',

@@ -99,7 +99,21 @@ export class WebhookClient {
       signal: post.signal,
       call: newCall(post.step, { environment: post.environment }),
     };
-    return await this.send(request);
+    const response = await this.send(request);
+    const refusal = notAnAcknowledgement(response);
+    if (refusal !== undefined) {
+      throw new IntegrationError(
+        `Webhook answered HTTP ${String(response.status)} with ${refusal}: not an acknowledgement`,
+        {
+          step: post.step,
+          environment: post.environment,
+          status: response.status,
+          clientRequestId: request.call.clientRequestId,
+          hint: 'A receiver acknowledges a page with a 2xx and an empty or JSON body (docs/webhook-receiver.md). An HTML page usually means a sign-in or proxy page answered instead of the receiver: point ACCOUNT_SYNC_WEBHOOK_URL at the receiver itself and let it accept the bearer token.',
+        },
+      );
+    }
+    return response;
   }
 
   stats(): ClientStats {
@@ -135,6 +149,25 @@ export class WebhookClient {
     }
     steps.push(timeoutStep(options));
     return steps;
+  }
+}
+
+/**
+ * Why a 2xx is not an acknowledgement (docs/webhook-receiver.md: an empty or JSON body), or
+ * undefined when it is one. A sign-in page answering 200 must never count as a delivery.
+ */
+function notAnAcknowledgement(response: PipelineResponse): string | undefined {
+  const text = response.bodyText.trim();
+  if (text === '') return undefined;
+  const type = (response.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (type !== '' && type !== 'application/json' && !type.endsWith('+json')) {
+    return `a ${type} body`;
+  }
+  try {
+    JSON.parse(text);
+    return undefined;
+  } catch {
+    return 'a body that is not JSON';
   }
 }
 

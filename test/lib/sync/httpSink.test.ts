@@ -143,6 +143,34 @@ describe('HttpSink', () => {
     }
   });
 
+  it.each([
+    ['an HTML sign-in page', 'text/html; charset=utf-8', '<html><body>Sign in</body></html>'],
+    ['plain text', 'text/plain', 'OK'],
+    ['JSON-looking text that is not JSON', 'application/json', '{"ok": tru'],
+  ])('does not count a 2xx with %s as an acknowledgement', async (_label, type, body) => {
+    server = await startServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'Content-Type': type }).end(body);
+    });
+    const sink = new HttpSink({ url: `${server.url}/hook`, sleep: () => Promise.resolve() });
+    await expect(sink.applyPage(page, signal)).rejects.toThrow(
+      /Webhook answered HTTP 200 .*not an acknowledgement/,
+    );
+  });
+
+  it.each([
+    ['an empty body', undefined, ''],
+    ['a JSON body', 'application/json', '{"applied":1}'],
+    ['JSON without a content type', undefined, '{"applied":1}'],
+  ])('counts a 2xx with %s as an acknowledgement', async (_label, type, body) => {
+    server = await startServer((req, res) => {
+      req.resume();
+      res.writeHead(204, type === undefined ? {} : { 'Content-Type': type }).end(body);
+    });
+    const sink = new HttpSink({ url: `${server.url}/hook`, sleep: () => Promise.resolve() });
+    await expect(sink.applyPage(page, signal)).resolves.toMatchObject({ deleted: 1 });
+  });
+
   it('refuses a scope without a token provider', () => {
     expect(
       () => new HttpSink({ url: 'https://example.invalid/hook', scope: 'api://x/.default' }),

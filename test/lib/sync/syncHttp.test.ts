@@ -132,6 +132,47 @@ describe('account sync to a webhook', () => {
     expect(deliveries.every(([, count]) => count === 1)).toBe(true);
   });
 
+  it('a receiver written from docs/webhook-receiver.md keeps unchanged rows through a full resync and loses exactly the deleted ones', async () => {
+    const source = new FakeAccountSource(seededRandom(24));
+    source.seed(120);
+    const environment = newEnvironment('http-resync');
+    const sink = new HttpSink({ url });
+    await syncEnvironment(syncDeps(harness, source, environment, sink));
+    const doomed = source.ids().slice(5, 17);
+    for (const id of doomed) source.delete(id);
+    source.expireTokens(); // the deletions can only be found by the sweep after a full round
+
+    const result = await syncEnvironment(syncDeps(harness, source, environment, sink));
+    expect(result).toMatchObject({
+      outcome: 'synced',
+      roundKind: 'full',
+      expiredTokenRecovered: true,
+    });
+    expect(result.swept).toBe(doomed.length);
+    expect(sorted(receiver.mirror(environment))).toEqual(sorted(source.snapshot()));
+  });
+
+  it('a receiver that applies only newer versions, without raising the mark, would lose every unchanged row: why the contract requires it', async () => {
+    const forgetful = new WebhookReceiver({ raiseMarkOnEqualVersion: false });
+    const forgetfulUrl = await forgetful.start();
+    try {
+      const source = new FakeAccountSource(seededRandom(25));
+      source.seed(40);
+      const environment = newEnvironment('http-forgetful');
+      const sink = new HttpSink({ url: forgetfulUrl });
+      await syncEnvironment(syncDeps(harness, source, environment, sink));
+      await syncEnvironment(
+        syncDeps(harness, source, environment, sink, {
+          options: { columns: [...ACCOUNT_COLUMNS], pageSize: 25, full: true },
+        }),
+      );
+      expect(forgetful.mirror(environment).size).toBe(0);
+      expect(source.snapshot().size).toBe(40);
+    } finally {
+      await forgetful.stop();
+    }
+  });
+
   it('gives a replayed page the same Idempotency-Key and changed content a new one', () => {
     const page = {
       environment: 'prod',

@@ -2,29 +2,30 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { type RunningServer, startServer } from '@dataverse-s2s/testbed';
 
-type Row = Record<string, string | number | boolean | null>;
-
-interface StoredRow {
-  readonly row: Row;
-  readonly generation: number;
-}
+import { applyDelivery, MemoryStore, type Row } from '../../../examples/webhook-receiver/receiver';
 
 /**
- * A webhook receiver as the http sink's contract asks for: it remembers Idempotency-Keys,
- * applies a row only if its versionnumber is newer (an equal one only takes the newer
- * generation mark), deletes by id, and sweeps rows of older generations on instruction.
- * It counts how often each id@version arrived, to prove "no duplicate, no gap".
+ * The reference receiver (examples/webhook-receiver, written from docs/webhook-receiver.md
+ * alone) behind a test server that can fail on purpose and counts what arrived: how often each
+ * id@version was delivered and how many requests repeated an Idempotency-Key, to prove "no
+ * duplicate, no gap". The rules that decide the copy are the reference receiver's, not ours.
  */
 export class WebhookReceiver {
-  readonly rows = new Map<string, Map<string, StoredRow>>();
-  /** environment/id@version → times it arrived in a request that was processed (not a replayed key). */
+  readonly store = new MemoryStore();
+  /** environment/id@version → times it arrived in an applied page. */
   readonly delivered = new Map<string, number>();
-  readonly seenKeys = new Map<string, string>();
+  readonly seenKeys = new Set<string>();
   replayedKeys = 0;
   requests = 0;
   /** Statuses to answer before processing, consumed one per request. */
   readonly failWith: number[] = [];
   private server: RunningServer | undefined;
+
+  /**
+   * `raiseMarkOnEqualVersion: false` breaks the contract on purpose (a receiver that applies
+   * only newer versions), to show what the rule prevents.
+   */
+  constructor(private readonly options: { raiseMarkOnEqualVersion?: boolean } = {}) {}
 
   async start(): Promise<string> {
     this.server = await startServer((req, res) => {
@@ -37,11 +38,9 @@ export class WebhookReceiver {
     await this.server?.stop();
   }
 
-  /** The environment's mirror, shaped like the source snapshot (versionnumber as string). */
+  /** The environment's copy, shaped like the source snapshot (versionnumber as string). */
   mirror(environment: string): Map<string, Row> {
-    const result = new Map<string, Row>();
-    for (const [id, stored] of this.rows.get(environment) ?? []) result.set(id, stored.row);
-    return result;
+    return this.store.snapshot(environment);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -58,58 +57,41 @@ export class WebhookReceiver {
       res.writeHead(400).end();
       return;
     }
-    const previous = this.seenKeys.get(key);
-    if (previous !== undefined) {
-      this.replayedKeys += 1;
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end(previous);
-      return;
-    }
+    if (this.seenKeys.has(key)) this.replayedKeys += 1;
+    this.seenKeys.add(key);
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
-      environment: string;
-      generation: number;
+      environment?: string;
       upserts?: Row[];
-      deletes?: string[];
-      sweep?: { generation: number };
     };
-    const rows = this.rows.get(body.environment) ?? new Map<string, StoredRow>();
-    this.rows.set(body.environment, rows);
-    let answer: string;
-    if (body.sweep !== undefined) {
-      let removed = 0;
-      for (const [id, stored] of rows) {
-        if (stored.generation < body.sweep.generation) {
-          rows.delete(id);
-          removed += 1;
-        }
+    const answer =
+      this.options.raiseMarkOnEqualVersion === false
+        ? applyOnlyNewerVersions(this.store, body)
+        : applyDelivery(this.store, body);
+    if (answer.status === 200) {
+      for (const row of body.upserts ?? []) {
+        const tag = `${String(body.environment)}/${String(row.accountid)}@${String(row.versionnumber)}`;
+        this.delivered.set(tag, (this.delivered.get(tag) ?? 0) + 1);
       }
-      answer = JSON.stringify({ removed });
-    } else {
-      for (const row of body.upserts ?? [])
-        this.applyRow(body.environment, rows, row, body.generation);
-      for (const id of body.deletes ?? []) rows.delete(id);
-      answer = JSON.stringify({ ok: true });
     }
-    this.seenKeys.set(key, answer);
-    res.writeHead(200, { 'Content-Type': 'application/json' }).end(answer);
+    res
+      .writeHead(answer.status, { 'Content-Type': 'application/json' })
+      .end(JSON.stringify(answer.body));
   }
+}
 
-  private applyRow(
-    environment: string,
-    rows: Map<string, StoredRow>,
-    row: Row,
-    generation: number,
-  ): void {
-    const id = String(row.accountid);
-    const existing = rows.get(id);
-    const version = BigInt(String(row.versionnumber));
-    const existingVersion =
-      existing === undefined ? -1n : BigInt(String(existing.row.versionnumber));
-    const tag = `${environment}/${id}@${String(row.versionnumber)}`;
-    this.delivered.set(tag, (this.delivered.get(tag) ?? 0) + 1);
-    if (version > existingVersion) {
-      rows.set(id, { row, generation: Math.max(generation, existing?.generation ?? 0) });
-    } else if (existing !== undefined && generation > existing.generation) {
-      rows.set(id, { row: existing.row, generation });
-    }
-  }
+/** The contract minus the mark rule: equal or older versions are ignored entirely. */
+function applyOnlyNewerVersions(
+  store: MemoryStore,
+  body: { environment?: string; generation?: number; upserts?: Row[]; sweep?: unknown },
+): ReturnType<typeof applyDelivery> {
+  if (body.sweep !== undefined || body.environment === undefined) return applyDelivery(store, body);
+  const stored = store.snapshot(body.environment);
+  const newer = (body.upserts ?? []).filter((row) => {
+    const existing = stored.get(String(row.accountid));
+    return (
+      existing === undefined ||
+      BigInt(String(existing.versionnumber)) < BigInt(String(row.versionnumber))
+    );
+  });
+  return applyDelivery(store, { ...body, upserts: newer });
 }
