@@ -3,6 +3,7 @@ import type { SinkPage, SinkPageResult, SyncSink } from '../../src/lib/sync';
 /** A target that accepts every page at once and keeps nothing: the engine's own ceiling. */
 export class DiscardingSink implements SyncSink {
   readonly description = 'discard';
+  readonly destination = 'discard';
   rows = 0;
 
   applyPage(page: SinkPage): Promise<SinkPageResult> {
@@ -21,6 +22,7 @@ export class DiscardingSink implements SyncSink {
  */
 export class CountingSink implements SyncSink {
   readonly description = 'count';
+  readonly destination = 'count';
   readonly ids = new Set<string>();
   rowsReceived = 0;
 

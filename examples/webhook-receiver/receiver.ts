@@ -108,8 +108,14 @@ export function applyDelivery(store: MemoryStore, body: unknown): Answer {
     } else if (stored.version < version) {
       rows.set(id, { row, version, mark: Math.max(generation, stored.mark) });
     } else if (generation > stored.mark) {
-      // Equal or older version: keep the values, raise the mark (a full round saw the row).
-      rows.set(id, { ...stored, mark: generation });
+      // A newer full round saw this row: raise the mark. An equal version also refreshes the
+      // values (that round may select other columns); an older one keeps the stored values.
+      rows.set(
+        id,
+        stored.version === version
+          ? { row, version, mark: generation }
+          : { ...stored, mark: generation },
+      );
     }
   }
   for (const id of deletes) rows.delete(id);

@@ -21,6 +21,8 @@ export function scheduleIntervalInMs(schedule: string, from: Date): number {
 export interface LastSyncFacts {
   readonly lastSuccessAt: Date | undefined;
   readonly lastError: string | undefined;
+  /** The last full resync: when, and why. Shown so that an operator sees why a load ran. */
+  readonly lastResync?: { readonly at: string; readonly reason: string } | undefined;
 }
 
 /** Warns when the last successful sync is older than three schedule intervals, or never happened. */
@@ -30,7 +32,14 @@ export function lastSyncCheck(
   intervalInMs: number,
   now: Date,
 ): HealthCheckResult {
-  const base = { componentId: environment, componentType: 'account sync', time: now.toISOString() };
+  const base = {
+    componentId: environment,
+    componentType: 'account sync',
+    time: now.toISOString(),
+    ...(facts.lastResync === undefined
+      ? {}
+      : { lastResyncAt: facts.lastResync.at, lastResyncReason: facts.lastResync.reason }),
+  };
   const lastError = facts.lastError === undefined ? '' : ` Last error: ${facts.lastError}`;
   if (facts.lastSuccessAt === undefined) {
     return { ...base, status: 'warn', output: `No successful account sync yet.${lastError}` };

@@ -1,5 +1,5 @@
 import { IntegrationError } from '../errors';
-import type { RoundInProgress, SyncCheckpoint } from './types';
+import type { OutputShape, ResyncRecord, RoundInProgress, SyncCheckpoint } from './types';
 
 /** Query parameters that would mean a credential sits in a link; never persisted. */
 const CREDENTIAL_PARAMETERS = [
@@ -49,7 +49,7 @@ export function parseCheckpoint(text: string, environment: string): SyncCheckpoi
   } catch {
     throw invalid(environment, 'checkpoint blob is not JSON');
   }
-  if (!isRecord(value) || value.version !== 1)
+  if (!isRecord(value) || (value.version !== 1 && value.version !== 2))
     throw invalid(environment, 'unknown checkpoint version');
   const generation = value.generation;
   if (typeof generation !== 'number' || !Number.isInteger(generation) || generation < 0) {
@@ -57,7 +57,11 @@ export function parseCheckpoint(text: string, environment: string): SyncCheckpoi
   }
   const round = value.round === undefined ? undefined : parseRound(value.round, environment);
   return {
-    version: 1,
+    version: value.version,
+    ...(value.version === 2 ? { shape: parseShape(value.shape, environment) } : {}),
+    ...(value.lastResync === undefined
+      ? {}
+      : { lastResync: parseResync(value.lastResync, environment) }),
     generation,
     deltaLink: optionalString(value.deltaLink, 'deltaLink', environment),
     round,
@@ -65,6 +69,22 @@ export function parseCheckpoint(text: string, environment: string): SyncCheckpoi
     lastRunAt: optionalString(value.lastRunAt, 'lastRunAt', environment) ?? '',
     lastError: optionalString(value.lastError, 'lastError', environment),
   };
+}
+
+function parseShape(value: unknown, environment: string): OutputShape {
+  if (!isRecord(value)) throw invalid(environment, 'shape is not an object');
+  const { entitySet, columns, destination } = value;
+  if (typeof entitySet !== 'string' || typeof destination !== 'string')
+    throw invalid(environment, 'shape.entitySet or shape.destination');
+  if (!Array.isArray(columns) || !columns.every((c): c is string => typeof c === 'string'))
+    throw invalid(environment, 'shape.columns');
+  return { entitySet, columns, destination };
+}
+
+function parseResync(value: unknown, environment: string): ResyncRecord {
+  if (!isRecord(value) || typeof value.at !== 'string' || typeof value.reason !== 'string')
+    throw invalid(environment, 'lastResync');
+  return { at: value.at, reason: value.reason };
 }
 
 function parseRound(value: unknown, environment: string): RoundInProgress {
@@ -104,6 +124,6 @@ function invalid(environment: string, what: string): IntegrationError {
     step: 'read checkpoint',
     environment,
     code: 'CheckpointInvalid',
-    hint: 'Delete the checkpoint blob in the account-sync container to force a full resync of this environment.',
+    hint: 'Nothing to do: the next run replaces it after a full resync of this environment (rows deleted meanwhile are swept).',
   });
 }

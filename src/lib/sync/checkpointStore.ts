@@ -1,8 +1,9 @@
 import type { ContainerClient } from '@azure/storage-blob';
 
-import { IntegrationError, sanitizeError, statusOf } from '../errors';
+import { IntegrationError, isIntegrationError, sanitizeError, statusOf } from '../errors';
 import { parseCheckpoint } from './checkpointFormat';
 import { CheckpointConflictError } from './errors';
+import { emptyCheckpoint } from './roundPlan';
 import { storageError } from './storageErrors';
 import type { CheckpointStore, StoredCheckpoint, SyncCheckpoint } from './types';
 
@@ -39,7 +40,14 @@ export class BlobCheckpointStore implements CheckpointStore {
       throw storageError('read checkpoint', environment, error);
     }
     if (etag === undefined) throw storageError('read checkpoint', environment, 'no ETag');
-    return { checkpoint: parseCheckpoint(buffer.toString('utf8'), environment), etag };
+    try {
+      return { checkpoint: parseCheckpoint(buffer.toString('utf8'), environment), etag };
+    } catch (error) {
+      // A damaged blob is not a reason to stop syncing for good: the engine resyncs in full
+      // (a new generation, so the sweep removes what was deleted meanwhile) and replaces it.
+      if (!isIntegrationError(error) || error.code !== 'CheckpointInvalid') throw error;
+      return { checkpoint: emptyCheckpoint(''), etag, damaged: error.message };
+    }
   }
 
   async write(

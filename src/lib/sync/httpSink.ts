@@ -50,11 +50,14 @@ export function pageIdempotencyKey(page: SinkPage): string {
  */
 export class HttpSink implements SyncSink {
   readonly description: string;
+  readonly destination: string;
   private readonly client: WebhookClient;
 
   constructor(options: HttpSinkOptions) {
     this.client = new WebhookClient({ ...options, logger: options.logger ?? silentLogger });
     this.description = `webhook ${new URL(options.url).origin}`;
+    // The URL may carry a function key: the checkpoint keeps only a digest of it.
+    this.destination = `webhook:${createHash('sha256').update(options.url).digest('hex').slice(0, 16)}`;
   }
 
   async applyPage(page: SinkPage, signal: AbortSignal): Promise<SinkPageResult> {

@@ -15,7 +15,18 @@ export interface RoundState {
 
 /** A checkpoint of a never-synced environment. */
 export function emptyCheckpoint(nowIso: string): SyncCheckpoint {
-  return { version: 1, generation: 0, lastRunAt: nowIso };
+  return { version: 2, generation: 0, lastRunAt: nowIso };
+}
+
+/**
+ * The generation of a new full round: above the previous one, and at least the clock's time in
+ * milliseconds. The clock part is what keeps a round after a lost or damaged checkpoint (which
+ * knows no previous generation) above every mark the target holds, so its sweep removes every
+ * row it did not see. Milliseconds stay exact in a double (and in JSON) far beyond this century;
+ * the table target stores marks as Edm.Double for that reason.
+ */
+export function nextGeneration(previous: number, nowInMs: number): number {
+  return Math.max(previous + 1, Math.floor(nowInMs));
 }
 
 /**
@@ -57,15 +68,18 @@ export function planRound(
 
 /**
  * A full round always takes a generation newer than any the mirror may hold (including that
- * of an abandoned full round), so the sweep after it is the same for a first load, a forced
- * resync and recovery from an expired token.
+ * of an abandoned full round, or of rounds whose checkpoint was lost), so the sweep after it is
+ * the same for a first load, a forced resync, a new shape and recovery from an expired token.
  */
 export function planFullRound(
   checkpoint: SyncCheckpoint,
   columns: readonly string[],
   nowIso: string,
 ): RoundState {
-  const generation = Math.max(checkpoint.generation, checkpoint.round?.generation ?? 0) + 1;
+  const generation = nextGeneration(
+    Math.max(checkpoint.generation, checkpoint.round?.generation ?? 0),
+    Date.parse(nowIso),
+  );
   return {
     kind: 'full',
     startLink: undefined,

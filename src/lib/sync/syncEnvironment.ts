@@ -5,6 +5,7 @@ import { describeError, IntegrationError } from '../errors';
 import type { Logger } from '../util';
 import { assertLinkHoldsNoCredentials } from './checkpointFormat';
 import { CheckpointConflictError } from './errors';
+import { outputShape, resyncReason } from './outputShape';
 import { prefetchOne } from './prefetch';
 import { RunCounters, summaryLine } from './progress';
 import { emptyCheckpoint, planFullRound, planRound, type RoundState } from './roundPlan';
@@ -14,6 +15,8 @@ import type {
   CheckpointStore,
   EnvironmentSyncResult,
   LeaseProvider,
+  OutputShape,
+  ResyncRecord,
   SyncCheckpoint,
   SyncHooks,
   SyncRow,
@@ -21,6 +24,9 @@ import type {
 } from './types';
 
 export type { SyncOptions };
+
+/** The table this engine syncs (the any-table issue makes it a parameter). */
+const ENTITY_SET = 'accounts';
 
 export interface SyncEnvironmentDeps {
   readonly client: DataverseClient;
@@ -98,6 +104,9 @@ export async function syncEnvironment(deps: SyncEnvironmentDeps): Promise<Enviro
 class EnvironmentRun {
   private persisted: SyncCheckpoint;
   private etag: string | undefined;
+  private readonly shape: OutputShape;
+  /** The last full resync, carried into every checkpoint this run writes. */
+  private lastResync: ResyncRecord | undefined;
 
   constructor(
     private readonly deps: SyncEnvironmentDeps,
@@ -108,6 +117,7 @@ class EnvironmentRun {
     private readonly now: () => number,
   ) {
     this.persisted = emptyCheckpoint(this.nowIso());
+    this.shape = outputShape(ENTITY_SET, options.columns, deps.sink.destination);
   }
 
   async execute(): Promise<'synced' | 'paused'> {
@@ -116,21 +126,50 @@ class EnvironmentRun {
       this.persisted = stored.checkpoint;
       this.etag = stored.etag;
     }
+    this.lastResync = this.persisted.lastResync;
+    const reason = this.options.full
+      ? 'requested (a forced full resync)'
+      : resyncReason(stored, this.shape);
     const deadline = this.now() + this.options.budgetInMs;
-    let round = planRound(this.persisted, this.options.columns, this.options.full, this.nowIso());
+    let round = planRound(
+      this.persisted,
+      this.options.columns,
+      reason !== undefined,
+      this.nowIso(),
+    );
+    if (reason !== undefined) this.startResync(reason, stored === undefined);
     try {
       return await this.runRound(round, deadline);
     } catch (error) {
       // A saved position (a deltaLink, or the nextLink of a round resumed after days away)
       // can expire; a fresh full round cannot, so retrying one would only fail again.
       if (!isExpiredChangeTokenError(error) || round.start.kind === 'full') throw error;
-      this.deps.logger.warn(
-        `account sync ${this.environment}: delta token expired, starting a full resync; rows deleted meanwhile are swept afterwards`,
-      );
+      this.startResync('the delta token expired (older than the environment keeps changes)', false);
       this.counters.expiredTokenRecovered = true;
       round = planFullRound(this.persisted, this.options.columns, this.nowIso());
       return await this.runRound(round, deadline);
     }
+  }
+
+  /** Logs why a full round starts and records it for the checkpoint (health and doctor show it). */
+  private startResync(reason: string, firstSync: boolean): void {
+    this.lastResync = { at: this.nowIso(), reason };
+    const line = `account sync ${this.environment}: full resync: ${reason}; rows deleted meanwhile are swept afterwards`;
+    // A first sync is routine; anything else means a position could not be continued.
+    if (firstSync) this.deps.logger.info(line);
+    else this.deps.logger.warn(line);
+  }
+
+  /** A checkpoint of this run's shape, carrying the last resync. */
+  private checkpoint(
+    fields: Omit<SyncCheckpoint, 'version' | 'shape' | 'lastResync'>,
+  ): SyncCheckpoint {
+    return {
+      version: 2,
+      shape: this.shape,
+      ...(this.lastResync === undefined ? {} : { lastResync: this.lastResync }),
+      ...fields,
+    };
   }
 
   /** Writes lastError onto the last *persisted* position, so a failure never moves it. */
@@ -196,13 +235,12 @@ class EnvironmentRun {
         }
         const at = this.nowIso();
         await this.save(
-          {
-            version: 1,
+          this.checkpoint({
             generation: round.kind === 'full' ? round.generation : this.persisted.generation,
             deltaLink: page.deltaLink,
             lastSuccessAt: at,
             lastRunAt: at,
-          },
+          }),
           true,
         );
         return 'synced';
@@ -219,8 +257,7 @@ class EnvironmentRun {
         rowsDone: round.rowsDone + upserts.length + deletes.length,
       };
       await this.save(
-        {
-          version: 1,
+        this.checkpoint({
           generation: this.persisted.generation,
           // A full round replaces the old position; a delta round keeps nothing else to resume.
           round: {
@@ -236,7 +273,7 @@ class EnvironmentRun {
             ? {}
             : { lastSuccessAt: this.persisted.lastSuccessAt }),
           lastRunAt: this.nowIso(),
-        },
+        }),
         true,
       );
       const progress = this.counters.progressLine(
@@ -263,8 +300,7 @@ class EnvironmentRun {
    */
   private async reserveGeneration(round: RoundState): Promise<void> {
     await this.save(
-      {
-        version: 1,
+      this.checkpoint({
         generation: this.persisted.generation,
         round: {
           kind: 'full',
@@ -277,7 +313,7 @@ class EnvironmentRun {
           ? {}
           : { lastSuccessAt: this.persisted.lastSuccessAt }),
         lastRunAt: this.nowIso(),
-      },
+      }),
       true,
     );
   }

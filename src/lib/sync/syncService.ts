@@ -16,6 +16,8 @@ import type { SyncHooks, SyncRunReport, SyncSink } from './types';
 export interface LastSyncStatus {
   readonly lastSuccessAt: Date | undefined;
   readonly lastError: string | undefined;
+  /** The last full resync started: when, and why (a new column, a lost checkpoint, ...). */
+  readonly lastResync: { readonly at: string; readonly reason: string } | undefined;
 }
 
 export interface SyncRunRequest {
@@ -110,7 +112,11 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       return {
         lastSuccessAt:
           checkpoint?.lastSuccessAt === undefined ? undefined : new Date(checkpoint.lastSuccessAt),
-        lastError: checkpoint?.lastError,
+        lastError:
+          stored?.damaged === undefined
+            ? checkpoint?.lastError
+            : `${stored.damaged}; the next run replaces it after a full resync`,
+        lastResync: checkpoint?.lastResync,
       };
     },
   };

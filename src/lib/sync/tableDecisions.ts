@@ -21,6 +21,14 @@ export type MirrorEntity = TableEntity;
 const INT32_MAX = 2_147_483_647;
 const INT32_MIN = -2_147_483_648;
 
+/**
+ * The generation mark as stored: always Edm.Double, so a sweep filter (which must compare equal
+ * types) finds every mark, whatever its size (generations are millisecond timestamps).
+ */
+export function generationMark(generation: number): { value: number; type: 'Double' } {
+  return { value: generation, type: 'Double' };
+}
+
 /** Table entity of a row: PartitionKey = environment, RowKey = accountid, nulls omitted. */
 export function toEntity(environment: string, row: SyncRow, generation: number): MirrorEntity {
   const entity: MirrorEntity = { partitionKey: environment, rowKey: String(row.accountid) };
@@ -34,14 +42,15 @@ export function toEntity(environment: string, row: SyncRow, generation: number):
         ? { value, type: 'Double' }
         : value;
   }
-  entity.syncGeneration = generation;
+  entity.syncGeneration = generationMark(generation);
   return entity;
 }
 
 /**
  * Plans the change for one upserted row. A row is written only if its version is newer than
- * the mirror's, so a replayed page never moves a row backwards; an equal-or-older row of a
- * newer generation only gets its generation mark (a full round saw it, the sweep must keep it).
+ * the mirror's, so a replayed page never moves a row backwards. Seen again by a newer full
+ * round, an equal version is rewritten (same data, perhaps more or fewer columns) and an older
+ * one only gets the generation mark: the sweep after that round must keep both.
  */
 export function planUpsert(
   environment: string,
@@ -52,20 +61,24 @@ export function planUpsert(
   if (existing === undefined) {
     return { action: ['create', toEntity(environment, row, generation)], counts: 'created' };
   }
-  const version = String(row.versionnumber);
-  if (compareVersions(version, existing.version) > 0) {
+  const order = compareVersions(String(row.versionnumber), existing.version);
+  if (order > 0) {
     const entity = toEntity(environment, row, Math.max(generation, existing.generation));
     return { action: ['update', entity, 'Replace', { etag: existing.etag }], counts: 'updated' };
   }
-  if (generation > existing.generation) {
-    const mark = {
-      partitionKey: environment,
-      rowKey: String(row.accountid),
-      syncGeneration: generation,
-    };
-    return { action: ['update', mark, 'Merge', { etag: existing.etag }], counts: 'skipped' };
+  if (generation <= existing.generation) return undefined;
+  if (order === 0) {
+    // The same row state, seen by a newer full round: refresh the values too, because that
+    // round may select other columns (a column added to the configuration gets filled here).
+    const entity = toEntity(environment, row, generation);
+    return { action: ['update', entity, 'Replace', { etag: existing.etag }], counts: 'skipped' };
   }
-  return undefined;
+  const mark = {
+    partitionKey: environment,
+    rowKey: String(row.accountid),
+    syncGeneration: generationMark(generation),
+  };
+  return { action: ['update', mark, 'Merge', { etag: existing.etag }], counts: 'skipped' };
 }
 
 /** Plans a deletion: only rows the mirror holds (a transaction fails on a missing row). */

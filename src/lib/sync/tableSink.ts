@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 
-import { odata, type TableClient } from '@azure/data-tables';
+import type { TableClient } from '@azure/data-tables';
 
 import { IntegrationError, statusOf } from '../errors';
 import { mapWithConcurrency } from '../util';
@@ -39,6 +39,7 @@ const POINT_READ_CONCURRENCY = 8;
  */
 export class TableSink implements SyncSink {
   readonly description: string;
+  readonly destination: string;
   private readonly concurrency: number;
   private readonly maxConflictRetries: number;
   private tableReady: Promise<void> | undefined;
@@ -48,6 +49,7 @@ export class TableSink implements SyncSink {
     options: TableSinkOptions = {},
   ) {
     this.description = `table ${table.tableName}`;
+    this.destination = `table:${table.tableName}`;
     this.concurrency = options.concurrency ?? 4;
     this.maxConflictRetries = options.maxConflictRetries ?? 5;
   }
@@ -86,19 +88,24 @@ export class TableSink implements SyncSink {
       removed += await this.deleteIds(environment, ids, signal);
     };
     try {
-      const stale = this.table.listEntities({
-        queryOptions: {
-          filter: odata`PartitionKey eq ${environment} and syncGeneration lt ${generation}`,
-          select: ['RowKey'],
-        },
-        abortSignal: signal,
-      });
-      // Continuation is by key, so deleting rows already listed does not disturb the listing.
-      for await (const entity of stale) {
-        if (typeof entity.rowKey === 'string') batch.push(entity.rowKey);
-        if (batch.length === TRANSACTION_SIZE) await flush();
+      // Table storage compares a property only with a constant of its own type: one query for
+      // the Edm.Double marks this version writes, one for the Int32 marks of earlier versions
+      // (every one of them older than any full round now: all of those rows were not seen).
+      for (const filter of [
+        `PartitionKey eq ${odataString(environment)} and syncGeneration lt ${doubleLiteral(generation)}`,
+        `PartitionKey eq ${odataString(environment)} and syncGeneration le ${String(Math.min(generation - 1, INT32_MAX))}`,
+      ]) {
+        const stale = this.table.listEntities({
+          queryOptions: { filter, select: ['RowKey'] },
+          abortSignal: signal,
+        });
+        // Continuation is by key, so deleting rows already listed does not disturb the listing.
+        for await (const entity of stale) {
+          if (typeof entity.rowKey === 'string') batch.push(entity.rowKey);
+          if (batch.length === TRANSACTION_SIZE) await flush();
+        }
+        if (batch.length > 0) await flush();
       }
-      if (batch.length > 0) await flush();
     } catch (error) {
       throw asSinkError('sweep mirror table', environment, error);
     }
@@ -242,6 +249,19 @@ export class TableSink implements SyncSink {
       throw asSinkError('create mirror table', environment, error);
     }
   }
+}
+
+const INT32_MAX = 2_147_483_647;
+
+/** An OData string literal (single quotes doubled), as the SDK's `odata` tag writes it. */
+function odataString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** An Edm.Double literal: a whole number needs its `.0`, or the service reads Int32/Int64. */
+function doubleLiteral(value: number): string {
+  const text = String(value);
+  return /^-?\d+$/.test(text) ? `${text}.0` : text;
 }
 
 function asSinkError(step: string, environment: string, error: unknown): IntegrationError {

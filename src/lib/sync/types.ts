@@ -42,6 +42,11 @@ export interface SinkPageResult {
 export interface SyncSink {
   /** Short name for logs, e.g. "table accounts". */
   readonly description: string;
+  /**
+   * Stable identity of where rows go (e.g. `table:accounts`, `webhook:<hash of the URL>`): part
+   * of the checkpoint's shape, so a new destination gets a full load. Never holds a secret.
+   */
+  readonly destination: string;
   applyPage(page: SinkPage, signal: AbortSignal): Promise<SinkPageResult>;
   /**
    * Removes rows of `environment` whose generation is older than `generation`. Called only
@@ -68,9 +73,33 @@ export interface RoundInProgress {
   readonly startedAt: string;
 }
 
+/**
+ * What shaped the rows a checkpoint's position refers to. A checkpoint only continues (deltas,
+ * a resumed round) into the same shape; any difference starts a full round.
+ */
+export interface OutputShape {
+  /** The Dataverse entity set read, e.g. `accounts`. */
+  readonly entitySet: string;
+  /** The selected columns, sorted. */
+  readonly columns: readonly string[];
+  /** The sink's destination (see {@link SyncSink.destination}). */
+  readonly destination: string;
+}
+
+/** Why and when the last full resync started, for logs, health and doctor. */
+export interface ResyncRecord {
+  readonly at: string;
+  readonly reason: string;
+}
+
 /** The persisted sync position of one environment (one JSON blob). Never holds a token. */
 export interface SyncCheckpoint {
-  readonly version: 1;
+  /** 2 records the shape; 1 (earlier versions) does not, and is read once, then replaced. */
+  readonly version: 1 | 2;
+  /** What the position refers to; absent in version 1. */
+  readonly shape?: OutputShape;
+  /** The last full resync that was started: when, and why. */
+  readonly lastResync?: ResyncRecord;
   /** deltaLink of the last finished round. */
   readonly deltaLink?: string;
   readonly round?: RoundInProgress;
@@ -86,6 +115,11 @@ export interface SyncCheckpoint {
 export interface StoredCheckpoint {
   readonly checkpoint: SyncCheckpoint;
   readonly etag: string;
+  /**
+   * Set when the blob could not be read as a checkpoint (what is wrong with it): `checkpoint`
+   * is then an empty one, and the engine replaces the blob after a full resync.
+   */
+  readonly damaged?: string;
 }
 
 /** Blob storage of checkpoints, ETag-conditional. */

@@ -160,7 +160,6 @@ describe('a fault that outlasts the retries', () => {
     // Exactly at the last applied page: not ahead (no loss), not behind (no needless replay).
     expect(stopped?.round).toMatchObject({
       kind: 'full',
-      generation: 1,
       pagesDone: applied.length,
       rowsDone: applied.length * PAGE_SIZE,
     });
@@ -183,7 +182,12 @@ describe('a fault that outlasts the retries', () => {
     const pagesBefore = applied.length;
 
     const resumed = await run();
-    expect(resumed).toMatchObject({ outcome: 'synced', roundKind: 'full', generation: 1 });
+    // The same round, resumed: the generation it reserved before the outage.
+    expect(resumed).toMatchObject({
+      outcome: 'synced',
+      roundKind: 'full',
+      generation: stopped?.round?.generation,
+    });
     // It continues at the stopped position: the rows after it plus the one created (at the end).
     const remainingRows = ROWS - pagesBefore * PAGE_SIZE + 1;
     expect(resumed.pages).toBe(Math.ceil(remainingRows / PAGE_SIZE));

@@ -55,7 +55,6 @@ describe('table target: full load then deltas', () => {
         environment: 'fabrikam',
         outcome: 'synced',
         roundKind: 'full',
-        generation: 1,
         pages: 2,
         rows: 5_300,
         created: 5_300,
@@ -69,7 +68,8 @@ describe('table target: full load then deltas', () => {
     ]);
     expect(await sync.tableDiff('fabrikam', 'mirrorFull')).toEqual(NO_DIFFERENCE);
     const afterFull = await sync.checkpoint('fabrikam');
-    expect(afterFull).toMatchObject({ version: 1, generation: 1 });
+    const fullGeneration = full.results[0]?.generation;
+    expect(afterFull).toMatchObject({ version: 2, generation: fullGeneration });
     expect(afterFull?.deltaLink).toContain('$deltatoken=');
     expect(afterFull?.round).toBeUndefined();
     expect(afterFull?.lastError).toBeUndefined();
@@ -91,7 +91,7 @@ describe('table target: full load then deltas', () => {
       expect.objectContaining({
         outcome: 'synced',
         roundKind: 'delta',
-        generation: 1,
+        generation: fullGeneration,
         pages: 1,
         rows: 16,
         created: 5,
@@ -160,12 +160,11 @@ describe('expired delta token', () => {
       expect.objectContaining({
         outcome: 'synced',
         roundKind: 'full',
-        generation: 2,
         expiredTokenRecovered: true,
         created: 1,
         updated: 10,
         deleted: 0,
-        // Unchanged rows only get the new generation mark.
+        // Unchanged rows: refreshed with the new generation mark, counted as skipped.
         skipped: 280,
         swept: 10,
         checkpointMoved: true,
@@ -183,9 +182,13 @@ describe('expired delta token', () => {
     ).resolves.toMatchObject({ name: 'Created while away' });
     const logged = sync.visible.logLines().slice(logsBefore);
     expect(
-      logged.some((line) => line.includes('delta token expired, starting a full resync')),
+      logged.some((line) => line.includes('full resync: the delta token expired')),
     ).toBe(true);
-    expect(await sync.checkpoint('expiry')).toMatchObject({ generation: 2, round: undefined });
+    expect(await sync.checkpoint('expiry')).toMatchObject({
+      generation: resync.results[0]?.generation,
+      round: undefined,
+      lastResync: { reason: expect.stringMatching(/the delta token expired/) as unknown },
+    });
 
     // The new token works: the next run is a delta again.
     expiry.updateAccount(ids[200] ?? '', { name: 'After the resync' });

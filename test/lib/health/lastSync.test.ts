@@ -35,6 +35,27 @@ describe('lastSyncCheck', () => {
     expect(result.output).toContain('storage unreachable');
   });
 
+  it('shows when and why the last full resync started', () => {
+    const result = lastSyncCheck(
+      'contoso',
+      {
+        lastSuccessAt: new Date(now.getTime() - 60_000),
+        lastError: undefined,
+        lastResync: {
+          at: '2026-11-23T11:00:00.000Z',
+          reason: 'the columns changed (added revenue)',
+        },
+      },
+      interval,
+      now,
+    );
+    expect(result).toMatchObject({
+      status: 'pass',
+      lastResyncAt: '2026-11-23T11:00:00.000Z',
+      lastResyncReason: 'the columns changed (added revenue)',
+    });
+  });
+
   it('warns when no sync ever succeeded', () => {
     const result = lastSyncCheck(
       'contoso',

@@ -53,12 +53,29 @@ describe('BlobCheckpointStore', () => {
     expect((await harness.checkpoints.read(environment))?.checkpoint.generation).toBe(2);
   });
 
-  it('explains how to recover from a damaged blob', async () => {
+  it('reads a damaged blob as damaged (with what is wrong and its ETag), so the engine can replace it', async () => {
     const environment = newEnvironment('cp-bad');
     await harness.storage.container
       .getBlockBlobClient(checkpointBlobName(environment))
       .upload('{"version":1}', 13);
-    await expect(harness.checkpoints.read(environment)).rejects.toThrow(/Checkpoint is damaged/);
+    const stored = await harness.checkpoints.read(environment);
+    expect(stored?.damaged).toMatch(/Checkpoint is damaged: generation/);
+    expect(stored?.checkpoint.generation).toBe(0);
+    expect(stored?.checkpoint.deltaLink).toBeUndefined();
+    await harness.checkpoints.write(environment, checkpoint(5), stored?.etag);
+    expect((await harness.checkpoints.read(environment))?.checkpoint.generation).toBe(5);
+  });
+
+  it('round-trips a version 2 checkpoint with its shape and last resync', async () => {
+    const environment = newEnvironment('cp-v2');
+    const v2: SyncCheckpoint = {
+      ...checkpoint(7),
+      version: 2,
+      shape: { entitySet: 'accounts', columns: ['accountid', 'name'], destination: 'table:a' },
+      lastResync: { at: '2026-01-01T00:00:00.000Z', reason: 'the columns changed (added name)' },
+    };
+    await harness.checkpoints.write(environment, v2, undefined);
+    expect((await harness.checkpoints.read(environment))?.checkpoint).toEqual(v2);
   });
 });
 

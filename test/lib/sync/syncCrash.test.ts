@@ -61,6 +61,7 @@ function losingAnswers(sink: SyncSink, okPages: number): SyncSink {
   let pages = 0;
   return {
     description: sink.description,
+    destination: sink.destination,
     sweep: (...args) => sink.sweep(...args),
     applyPage: async (page, signal) => {
       const result = await sink.applyPage(page, signal);

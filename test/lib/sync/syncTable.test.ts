@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { checkpointBlobName } from '../../../src/lib/sync/checkpointStore';
 import { syncEnvironment } from '../../../src/lib/sync/syncEnvironment';
+import { TableSink } from '../../../src/lib/sync/tableSink';
 import { ACCOUNT_COLUMNS, FakeAccountSource, seededRandom } from './fakeSource';
 import {
   captureLogger,
@@ -33,7 +35,6 @@ describe('account sync into the mirror table', () => {
     expect(first).toMatchObject({
       outcome: 'synced',
       roundKind: 'full',
-      generation: 1,
       created: 260,
       pages: 11,
     });
@@ -45,7 +46,7 @@ describe('account sync into the mirror table', () => {
       expect(delta).toMatchObject({
         outcome: 'synced',
         roundKind: 'delta',
-        generation: 1,
+        generation: first.generation, // delta rounds write with the last full round's generation
         checkpointMoved: true,
       });
       expect(delta.created + delta.updated + delta.deleted).toBeGreaterThan(0);
@@ -64,7 +65,7 @@ describe('full resync after an expired delta token', () => {
     source.seed(200);
     const environment = newEnvironment('expired');
     const sink = tableSink(harness);
-    await syncEnvironment(syncDeps(harness, source, environment, sink));
+    const first = await syncEnvironment(syncDeps(harness, source, environment, sink));
     source.mutate(40);
     await syncEnvironment(syncDeps(harness, source, environment, sink));
 
@@ -79,16 +80,20 @@ describe('full resync after an expired delta token', () => {
       outcome: 'synced',
       expiredTokenRecovered: true,
       roundKind: 'full',
-      generation: 2,
       swept: doomed.length,
       created: 1,
       updated: 1,
     });
+    expect(result.generation).toBeGreaterThan(first.generation ?? Number.POSITIVE_INFINITY);
     await expectTableMirrorEqualsSource(harness, source, environment);
 
     source.mutate(20); // and deltas work again from the new deltaLink
     const after = await syncEnvironment(syncDeps(harness, source, environment, sink));
-    expect(after).toMatchObject({ outcome: 'synced', roundKind: 'delta', generation: 2 });
+    expect(after).toMatchObject({
+      outcome: 'synced',
+      roundKind: 'delta',
+      generation: result.generation,
+    });
     await expectTableMirrorEqualsSource(harness, source, environment);
   });
 
@@ -112,9 +117,9 @@ describe('full resync after an expired delta token', () => {
     expect(resumed).toMatchObject({
       outcome: 'synced',
       roundKind: 'full',
-      generation: 2,
       expiredTokenRecovered: true,
     });
+    expect(resumed.generation).toBeGreaterThan(paused.generation ?? Number.POSITIVE_INFINITY);
     await expectTableMirrorEqualsSource(harness, source, environment);
   });
 
@@ -142,10 +147,102 @@ describe('full resync after an expired delta token', () => {
     expect(finished).toMatchObject({
       outcome: 'synced',
       roundKind: 'full',
-      generation: 2,
+      generation: paused.generation, // the same round, resumed
       swept: 10,
     });
     expect((await readTableMirror(harness.storage.table('accounts'), environment)).size).toBe(90);
+  });
+});
+
+describe('a checkpoint lost, damaged or made for another shape', () => {
+  const deleteCheckpoint = async (environment: string): Promise<void> => {
+    await harness.storage.container.getBlobClient(checkpointBlobName(environment)).delete();
+  };
+
+  it('after the checkpoint was deleted, the full round sweeps every row it did not see', async () => {
+    const source = new FakeAccountSource(seededRandom(31));
+    source.seed(60);
+    const environment = newEnvironment('lost');
+    const sink = tableSink(harness);
+    await syncEnvironment(syncDeps(harness, source, environment, sink));
+    for (const id of source.ids().slice(0, 7)) source.delete(id);
+    await deleteCheckpoint(environment);
+
+    const result = await syncEnvironment(syncDeps(harness, source, environment, sink));
+    expect(result).toMatchObject({ outcome: 'synced', roundKind: 'full', swept: 7 });
+    await expectTableMirrorEqualsSource(harness, source, environment);
+  });
+
+  it('after a lost checkpoint the new generation is above every mark in the target', async () => {
+    const source = new FakeAccountSource(seededRandom(32));
+    source.seed(30);
+    const environment = newEnvironment('lost-twice');
+    const sink = tableSink(harness);
+    const first = await syncEnvironment(syncDeps(harness, source, environment, sink));
+    await syncEnvironment(
+      syncDeps(harness, source, environment, sink, {
+        options: { columns: [...ACCOUNT_COLUMNS], pageSize: 25, full: true },
+      }),
+    );
+    await deleteCheckpoint(environment);
+    for (const id of source.ids().slice(0, 3)) source.delete(id);
+    const third = await syncEnvironment(syncDeps(harness, source, environment, sink));
+    expect(third.generation).toBeGreaterThan(first.generation ?? 0);
+    expect(third).toMatchObject({ outcome: 'synced', swept: 3 });
+    await expectTableMirrorEqualsSource(harness, source, environment);
+  });
+
+  it('replaces a damaged checkpoint with a full resync instead of failing every run', async () => {
+    const source = new FakeAccountSource(seededRandom(33));
+    source.seed(40);
+    const environment = newEnvironment('damaged');
+    const sink = tableSink(harness);
+    await syncEnvironment(syncDeps(harness, source, environment, sink));
+    for (const id of source.ids().slice(0, 4)) source.delete(id);
+    await harness.storage.container
+      .getBlockBlobClient(checkpointBlobName(environment))
+      .upload('{"version":1,"generation":"oops"', 31);
+    const logger = captureLogger();
+
+    const result = await syncEnvironment(syncDeps(harness, source, environment, sink, { logger }));
+    expect(result).toMatchObject({ outcome: 'synced', roundKind: 'full', swept: 4 });
+    expect(logger.lines.join('\n')).toMatch(/full resync: the checkpoint is damaged/);
+    await expectTableMirrorEqualsSource(harness, source, environment);
+    const after = await syncEnvironment(syncDeps(harness, source, environment, sink));
+    expect(after).toMatchObject({ outcome: 'synced', roundKind: 'delta' });
+  });
+
+  it('fills a column added to the configuration with a full round, and says why', async () => {
+    const source = new FakeAccountSource(seededRandom(34));
+    source.seed(50);
+    const environment = newEnvironment('new-column');
+    const sink = tableSink(harness);
+    const narrow = { columns: ['name'], pageSize: 25 };
+    await syncEnvironment(syncDeps(harness, source, environment, sink, { options: narrow }));
+    expect(
+      [...(await readTableMirror(harness.storage.table('accounts'), environment)).values()][0],
+    ).not.toHaveProperty('revenue');
+    const logger = captureLogger();
+
+    const result = await syncEnvironment(syncDeps(harness, source, environment, sink, { logger }));
+    expect(result).toMatchObject({ outcome: 'synced', roundKind: 'full' });
+    expect(logger.lines.join('\n')).toMatch(/full resync: the columns changed \(added .*revenue/);
+    await expectTableMirrorEqualsSource(harness, source, environment);
+    const stored = await harness.checkpoints.read(environment);
+    expect(stored?.checkpoint.lastResync?.reason).toMatch(/columns changed/);
+  });
+
+  it('loads every row into a new destination, not only later changes', async () => {
+    const source = new FakeAccountSource(seededRandom(35));
+    source.seed(45);
+    const environment = newEnvironment('new-destination');
+    await syncEnvironment(syncDeps(harness, source, environment, tableSink(harness)));
+    const elsewhere = new TableSink(harness.storage.table('accountsMoved'));
+
+    const result = await syncEnvironment(syncDeps(harness, source, environment, elsewhere));
+    expect(result).toMatchObject({ outcome: 'synced', roundKind: 'full', created: 45 });
+    const moved = await readTableMirror(harness.storage.table('accountsMoved'), environment);
+    expect(moved.size).toBe(45);
   });
 });
 
