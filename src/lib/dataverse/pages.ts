@@ -10,15 +10,32 @@ function optionalString(body: Record<string, unknown>, key: string): string | un
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-/** Throws on a body that is not an OData collection; the client adds the environment. */
+function invalidPage(what: string): IntegrationError {
+  return new IntegrationError(what, { step: 'parse page', code: 'InvalidResponse' });
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}
+
+/**
+ * Throws on a body that is not an OData collection of row objects; the client adds the
+ * environment. An entry that is not a row fails the whole page: dropping it silently would let
+ * the checkpoint move past a change nobody applied.
+ */
 function rowsOf(body: unknown): { body: Record<string, unknown>; rows: DataverseRow[] } {
   if (!isRecord(body) || !Array.isArray(body.value)) {
-    throw new IntegrationError('response is not an OData collection (no "value" array)', {
-      step: 'parse page',
-      code: 'InvalidResponse',
-    });
+    throw invalidPage('response is not an OData collection (no "value" array)');
   }
-  return { body, rows: body.value.filter(isRecord) };
+  const entries: unknown[] = body.value;
+  entries.forEach((entry, index) => {
+    if (!isRecord(entry)) {
+      throw invalidPage(`value[${String(index)}] is ${kindOf(entry)}, not a row object`);
+    }
+  });
+  return { body, rows: entries as DataverseRow[] };
 }
 
 export function parseQueryPage(json: unknown): QueryPage {
@@ -48,14 +65,16 @@ export function parseChangePage(json: unknown): ChangePage {
   const { body, rows } = rowsOf(json);
   const upserts: DataverseRow[] = [];
   const deletes: string[] = [];
-  for (const row of rows) {
+  rows.forEach((row, index) => {
     if (!isDeletedEntity(row)) upserts.push(row);
     else if (typeof row.id === 'string') deletes.push(row.id);
+    else throw invalidPage(`value[${String(index)}] is a $deletedEntity without a string id`);
+  });
+  const nextLink = optionalString(body, '@odata.nextLink');
+  const deltaLink = optionalString(body, '@odata.deltaLink');
+  if (nextLink !== undefined && deltaLink !== undefined) {
+    // Which one to follow is undefined: a round either continues or ends.
+    throw invalidPage('a change page carries both @odata.nextLink and @odata.deltaLink');
   }
-  return {
-    upserts,
-    deletes,
-    nextLink: optionalString(body, '@odata.nextLink'),
-    deltaLink: optionalString(body, '@odata.deltaLink'),
-  };
+  return { upserts, deletes, nextLink, deltaLink };
 }

@@ -1,4 +1,5 @@
 import type { DataverseRow } from '../dataverse';
+import { IntegrationError } from '../errors';
 import type { SyncRow } from './types';
 
 const ETAG_VERSION = /^W\/"(\d+)"$/;
@@ -25,6 +26,37 @@ export function compareVersions(a: string, b: string): number {
   const left = BigInt(a);
   const right = BigInt(b);
   return left < right ? -1 : left > right ? 1 : 0;
+}
+
+/**
+ * Flattens every row of a page, or fails the whole page naming the first row a target could not
+ * guard (no id, no exact version) and the rule it breaks. Dropping such a row and moving the
+ * checkpoint would lose its change for good.
+ */
+export function projectPageRows(
+  rows: readonly DataverseRow[],
+  columns: readonly string[],
+  environment: string,
+): SyncRow[] {
+  return rows.map((row, index) => {
+    const projected = projectRow(row, columns);
+    if (projected !== undefined) return projected;
+    const id = typeof row.accountid === 'string' ? ` (accountid ${row.accountid})` : '';
+    const rule =
+      typeof row.accountid !== 'string'
+        ? 'has no accountid'
+        : 'has no exact versionnumber (neither an @odata.etag W/"<n>" nor an integer below 2^53)';
+    return failRow(`row ${String(index + 1)} of the page${id} ${rule}`, environment);
+  });
+}
+
+function failRow(what: string, environment: string): never {
+  throw new IntegrationError(`Dataverse sent a row the sync cannot apply: ${what}`, {
+    step: 'read page',
+    environment,
+    code: 'InvalidRow',
+    hint: 'Nothing was applied from this page and the checkpoint stays before it; the next run reads it again. If it persists, report the row (the id above) to the Dataverse administrator.',
+  });
 }
 
 /**

@@ -9,7 +9,7 @@ import { outputShape, resyncReason } from './outputShape';
 import { prefetchOne } from './prefetch';
 import { RunCounters, summaryLine } from './progress';
 import { emptyCheckpoint, planFullRound, planRound, type RoundState } from './roundPlan';
-import { projectRow } from './rows';
+import { projectPageRows } from './rows';
 import { type ResolvedOptions, resolveOptions, type SyncOptions } from './syncOptions';
 import type {
   CheckpointStore,
@@ -19,7 +19,6 @@ import type {
   ResyncRecord,
   SyncCheckpoint,
   SyncHooks,
-  SyncRow,
   SyncSink,
 } from './types';
 
@@ -201,14 +200,7 @@ class EnvironmentRun {
     })) {
       const sequence = round.pagesDone;
       await this.deps.hooks?.afterFetch?.({ sequence });
-      const upserts = page.upserts
-        .map((row) => projectRow(row, this.options.columns))
-        .filter((row): row is SyncRow => row !== undefined);
-      if (upserts.length < page.upserts.length) {
-        this.deps.logger.warn(
-          `account sync ${this.environment}: ${page.upserts.length - upserts.length} rows without accountid or versionnumber ignored`,
-        );
-      }
+      const upserts = projectPageRows(page.upserts, this.options.columns, this.environment);
       const deletes = page.deletes.map((id) => id.toLowerCase());
       const result = await this.deps.sink.applyPage(
         {

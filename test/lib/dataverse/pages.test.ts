@@ -33,6 +33,47 @@ describe('parseChangePage', () => {
     expect(isDeletedEntity({ accountid: 'x', id: 'y', reason: 'z' })).toBe(false);
   });
 
+  it.each([
+    ['a string', 'oops', /value\[1\] is a string, not a row/],
+    ['null', null, /value\[1\] is null, not a row/],
+    ['an array', [1, 2], /value\[1\] is an array, not a row/],
+  ])(
+    'refuses a page whose value holds %s instead of a row, naming its position',
+    (_l, entry, error) => {
+      expect(() =>
+        parseChangePage({
+          value: [{ accountid: 'a1' }, entry],
+          '@odata.deltaLink': `${ROOT}accounts?$deltatoken=1`,
+        }),
+      ).toThrow(error);
+    },
+  );
+
+  it('refuses a deletion whose id is not a string', () => {
+    expect(() =>
+      parseChangePage({
+        value: [
+          {
+            '@odata.context': `${ROOT}$metadata#accounts/$deletedEntity`,
+            id: 42,
+            reason: 'deleted',
+          },
+        ],
+        '@odata.deltaLink': `${ROOT}accounts?$deltatoken=1`,
+      }),
+    ).toThrow(/value\[0\] is a \$deletedEntity without a string id/);
+  });
+
+  it('refuses a page that carries both a nextLink and a deltaLink', () => {
+    expect(() =>
+      parseChangePage({
+        value: [],
+        '@odata.nextLink': `${ROOT}accounts?$skiptoken=1`,
+        '@odata.deltaLink': `${ROOT}accounts?$deltatoken=1`,
+      }),
+    ).toThrow(/both @odata.nextLink and @odata.deltaLink/);
+  });
+
   it('rejects a body without a value array', () => {
     expect(() => parseChangePage({ error: {} })).toThrow('no "value" array');
     expect(() => parseQueryPage('text')).toThrow('no "value" array');
