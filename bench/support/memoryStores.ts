@@ -36,10 +36,12 @@ export class MemoryCheckpointStore implements CheckpointStore {
   }
 }
 
-/** A lease that is always free and never lost: one run per environment in a benchmark. */
+/** A lease that is always free and never assertHeld: () => Promise.resolve(),
+      lost: one run per environment in a benchmark. */
 export class FreeLeaseProvider implements LeaseProvider {
   tryAcquire(): Promise<HeldLease> {
     return Promise.resolve({
+      assertHeld: () => Promise.resolve(),
       lost: new AbortController().signal,
       release: () => Promise.resolve(),
     });

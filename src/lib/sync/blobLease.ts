@@ -59,29 +59,67 @@ export class BlobLeaseProvider implements LeaseProvider {
     const lost = new AbortController();
     const logger = this.options.logger;
     let released = false;
-    const timer = setInterval(() => {
-      leaseClient.renewLease().catch((error: unknown) => {
-        clearInterval(timer);
-        // A renewal still in flight when the run released the lease: nothing left to stop.
-        if (released) return;
+    const loseLease = (error: unknown): LeaseLostError => {
+      const status = statusOf(error);
+      const cause = sanitizeError(error);
+      // 409/412: storage answered that this lease id no longer holds the blob. Anything else:
+      // storage could not confirm it, which must stop the run just the same.
+      const takenAway = status === 409 || status === 412;
+      const failure = new LeaseLostError(
+        takenAway
+          ? 'The environment lease was lost: another run or an operator broke it, or it expired'
+          : `The environment lease could not be renewed: Storage request failed: ${cause.message.split('\n')[0] ?? ''}`,
+        {
+          step: 'renew lease',
+          environment,
+          status,
+          code: codeOf(error),
+          retryable: true,
+          hint: takenAway
+            ? 'Another run may be syncing this environment now; this run stopped before writing again. The next run resumes from the checkpoint.'
+            : 'Check that the sync storage account is reachable; the next run resumes from the checkpoint.',
+          cause,
+        },
+      );
+      if (!lost.signal.aborted) {
         logger.error(
           `account sync ${environment}: lease renewal failed, stopping the run: ${describeError(error)}`,
         );
-        lost.abort(
-          new LeaseLostError('The environment lease could not be renewed', {
-            step: 'renew lease',
-            environment,
-            retryable: true,
-            hint: 'Storage was unreachable or another run broke the lease; the next run resumes from the checkpoint.',
-            cause: sanitizeError(error),
-          }),
-        );
-      });
+        lost.abort(failure);
+      }
+      return failure;
+    };
+    // One renewal at a time: the fence and the timer share it.
+    let renewing: Promise<void> | undefined;
+    const renew = (): Promise<void> => {
+      renewing ??= leaseClient
+        .renewLease()
+        .then(
+          () => undefined,
+          (error: unknown) => {
+            clearInterval(timer);
+            // A renewal still in flight when the run released the lease: nothing left to stop.
+            if (!released) throw loseLease(error);
+          },
+        )
+        .finally(() => {
+          renewing = undefined;
+        });
+      return renewing;
+    };
+    const timer = setInterval(() => {
+      renew().catch(() => undefined); // the failure aborted `lost`; the run stops on it
     }, this.renewEveryInMs);
     timer.unref();
 
     return {
       lost: lost.signal,
+      // The fence: a storage round trip that fails as soon as another run could hold the
+      // lease (broken, expired), so no write of this run starts after that.
+      assertHeld: async () => {
+        if (lost.signal.aborted) throw lost.signal.reason;
+        await renew();
+      },
       release: async () => {
         released = true;
         clearInterval(timer);

@@ -14,6 +14,7 @@ import { type ResolvedOptions, resolveOptions, type SyncOptions } from './syncOp
 import type {
   CheckpointStore,
   EnvironmentSyncResult,
+  HeldLease,
   LeaseProvider,
   OutputShape,
   ResyncRecord,
@@ -84,6 +85,7 @@ export async function syncEnvironment(deps: SyncEnvironmentDeps): Promise<Enviro
     counters,
     signal,
     now,
+    lease,
   );
   try {
     const outcome = await run.execute();
@@ -114,6 +116,7 @@ class EnvironmentRun {
     private readonly counters: RunCounters,
     private readonly signal: AbortSignal,
     private readonly now: () => number,
+    private readonly lease: HeldLease,
   ) {
     this.persisted = emptyCheckpoint(this.nowIso());
     this.shape = outputShape(ENTITY_SET, options.columns, deps.sink.destination);
@@ -202,6 +205,7 @@ class EnvironmentRun {
       await this.deps.hooks?.afterFetch?.({ sequence });
       const upserts = projectPageRows(page.upserts, this.options.columns, this.environment);
       const deletes = page.deletes.map((id) => id.toLowerCase());
+      await this.lease.assertHeld();
       const result = await this.deps.sink.applyPage(
         {
           environment: this.environment,
@@ -219,6 +223,7 @@ class EnvironmentRun {
       if (page.deltaLink !== undefined) {
         if (round.kind === 'full') {
           // Only now has every row of this generation been written: safe to sweep the rest.
+          await this.lease.assertHeld();
           this.counters.swept = await this.deps.sink.sweep(
             this.environment,
             round.generation,
@@ -317,6 +322,7 @@ class EnvironmentRun {
       assertLinkHoldsNoCredentials(checkpoint.round.nextLink, this.environment);
     }
     if (movesPosition) await this.deps.hooks?.beforeCheckpoint?.(checkpoint);
+    await this.lease.assertHeld();
     this.etag = await this.deps.checkpoints.write(this.environment, checkpoint, this.etag);
     this.persisted = checkpoint;
     if (movesPosition) this.counters.checkpointMoved = true;

@@ -141,6 +141,12 @@ export interface CheckpointStore {
 export interface HeldLease {
   /** Aborted when the lease is lost (renewal failed): the run must stop writing. */
   readonly lost: AbortSignal;
+  /**
+   * Renews the lease now and throws LeaseLostError if this run no longer holds it. Called
+   * before every write (each page, the sweep, each checkpoint): a lease lost between two
+   * background renewals would otherwise let two runs write at once.
+   */
+  assertHeld(): Promise<void>;
   release(): Promise<void>;
 }
 

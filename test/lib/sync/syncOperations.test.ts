@@ -147,11 +147,74 @@ describe('lease', () => {
       }),
     );
     expect(result.outcome).toBe('failed');
-    expect(result.error).toContain('lease could not be renewed');
+    expect(result.error).toContain('lease was lost');
     expect(result.pages).toBe(1);
     const stored = await harness.checkpoints.read(environment);
     expect(stored?.checkpoint.round?.pagesDone).toBe(1);
     expect(stored?.checkpoint.lastError).toBeUndefined(); // a run without the lease writes nothing
+  });
+});
+
+describe('fencing', () => {
+  /** Takes the lock away as an operator, or a second host after expiry, would. */
+  const breakLock = async (environment: string): Promise<void> => {
+    await harness.storage.container
+      .getBlobClient(lockBlobName(environment))
+      .getBlobLeaseClient()
+      .breakLease(0);
+  };
+
+  it('checks the lease before each page: a page fetched after the lease was lost is never written', async () => {
+    const source = new FakeAccountSource(seededRandom(35));
+    source.seed(100);
+    const environment = newEnvironment('fenced');
+    const logger = captureLogger();
+    let fetched = 0;
+    const result = await syncEnvironment(
+      syncDeps(harness, source, environment, tableSink(harness), {
+        logger,
+        // The default renewal (every 20 s) would only notice long after this run ends.
+        leases: new BlobLeaseProvider(harness.storage.container, { logger }),
+        hooks: {
+          afterFetch: async () => {
+            fetched += 1;
+            if (fetched === 2) await breakLock(environment);
+          },
+        },
+      }),
+    );
+    expect(result).toMatchObject({ outcome: 'failed', pages: 1 });
+    expect(result.error).toMatch(/lease/i);
+    const mirror = await readTableMirror(harness.storage.table('accounts'), environment);
+    expect(mirror.size).toBe(25);
+    const stored = await harness.checkpoints.read(environment);
+    expect(stored?.checkpoint.round?.pagesDone).toBe(1);
+  });
+
+  it('checks the lease before the sweep: a run that lost it removes nothing', async () => {
+    const source = new FakeAccountSource(seededRandom(36));
+    source.seed(50);
+    const environment = newEnvironment('fenced-sweep');
+    const logger = captureLogger();
+    const sink = tableSink(harness);
+    await syncEnvironment(syncDeps(harness, source, environment, sink));
+    for (const id of source.ids().slice(0, 5)) source.delete(id);
+    source.expireTokens();
+    let written = 0;
+    const result = await syncEnvironment(
+      syncDeps(harness, source, environment, sink, {
+        logger,
+        leases: new BlobLeaseProvider(harness.storage.container, { logger }),
+        hooks: {
+          afterSinkWrite: async () => {
+            written += 1;
+            if (written === 2) await breakLock(environment); // the last page of the round
+          },
+        },
+      }),
+    );
+    expect(result).toMatchObject({ outcome: 'failed', swept: 0 });
+    expect((await readTableMirror(harness.storage.table('accounts'), environment)).size).toBe(50);
   });
 });
 
