@@ -15,13 +15,9 @@ export {
   type HealthService,
   type HealthServiceOptions,
 } from './healthService';
-export {
-  lastSyncCheck,
-  type LastSyncFacts,
-  MISSED_INTERVALS_BEFORE_WARNING,
-  scheduleIntervalInMs,
-} from './lastSync';
+export { lastSyncCheck, type LastSyncFacts, MISSED_INTERVALS_BEFORE_WARNING } from './lastSync';
 export { type HealthDependencies, runHealthCheck } from './runHealthCheck';
+export { scheduleIntervalInMs } from './scheduleInterval';
 export {
   HEALTH_MEDIA_TYPE,
   type HealthCheckResult,

@@ -1,22 +1,7 @@
-import { Cron } from 'croner';
-
 import type { HealthCheckResult } from './types';
 
 /** How many schedule intervals may pass without a successful sync before health warns. */
 export const MISSED_INTERVALS_BEFORE_WARNING = 3;
-
-/**
- * The interval between two consecutive occurrences of an NCRONTAB schedule (6 fields,
- * seconds first) after `from`. Irregular schedules (e.g. weekdays only) use the next gap,
- * which is what a poller looking right now cares about.
- */
-export function scheduleIntervalInMs(schedule: string, from: Date): number {
-  const cron = new Cron(schedule, { paused: true, timezone: 'UTC' });
-  const first = cron.nextRun(from);
-  const second = first === null ? null : cron.nextRun(first);
-  if (first === null || second === null) return Number.POSITIVE_INFINITY;
-  return second.getTime() - first.getTime();
-}
 
 export interface LastSyncFacts {
   readonly lastSuccessAt: Date | undefined;

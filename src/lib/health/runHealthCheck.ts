@@ -4,7 +4,8 @@ import { describeError } from '../errors';
 import type { EnvironmentSettings } from '../settings';
 import { withTimeout } from '../util';
 import { credentialExpiryCheck } from './credentialExpiry';
-import { lastSyncCheck, type LastSyncFacts, scheduleIntervalInMs } from './lastSync';
+import { lastSyncCheck, type LastSyncFacts } from './lastSync';
+import { scheduleIntervalInMs } from './scheduleInterval';
 import { type HealthCheckResult, type HealthReport, worstStatus } from './types';
 
 /** Everything one health check needs; the runtime wires the real parts, tests their own. */
@@ -197,7 +198,8 @@ async function checkLastSync(
   try {
     const facts = await deps.lastSync(env);
     const now = deps.now();
-    record(key, lastSyncCheck(env.name, facts, scheduleIntervalInMs(deps.syncSchedule, now), now));
+    const intervalInMs = await scheduleIntervalInMs(deps.syncSchedule, now);
+    record(key, lastSyncCheck(env.name, facts, intervalInMs, now));
   } catch (error) {
     record(key, { ...failed(env.name, deps.now(), error), status: 'warn' });
   }

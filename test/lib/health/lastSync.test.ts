@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 
-import { lastSyncCheck, scheduleIntervalInMs } from '../../../src/lib/health/lastSync';
+import { lastSyncCheck } from '../../../src/lib/health/lastSync';
+import { scheduleIntervalInMs } from '../../../src/lib/health/scheduleInterval';
 
 const now = new Date('2026-11-23T12:00:30Z');
 
 describe('scheduleIntervalInMs', () => {
-  it('reads six-field NCRONTAB with seconds first', () => {
-    expect(scheduleIntervalInMs('0 */5 * * * *', now)).toBe(5 * 60_000);
-    expect(scheduleIntervalInMs('30 0 * * * *', now)).toBe(3600_000);
+  it('reads six-field NCRONTAB with seconds first', async () => {
+    expect(await scheduleIntervalInMs('0 */5 * * * *', now)).toBe(5 * 60_000);
+    expect(await scheduleIntervalInMs('30 0 * * * *', now)).toBe(3600_000);
   });
 });
 
