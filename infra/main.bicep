@@ -74,6 +74,11 @@ param accountSyncWebhookScope string = ''
 @description('ACCOUNT_SYNC_MAX_RUN_SECONDS: time budget of one run; below host.json functionTimeout (30 min).')
 param accountSyncMaxRunSeconds int = 1500
 
+@minValue(1)
+@maxValue(5000)
+@description('ACCOUNT_SYNC_PAGE_SIZE: rows per Dataverse page; smaller for wide rows or a receiver that takes smaller requests.')
+param accountSyncPageSize int = 5000
+
 @minValue(0)
 @description('HEALTH_CACHE_SECONDS: how long a health result is reused.')
 param healthCacheSeconds int = 60
@@ -179,6 +184,7 @@ module functionApp 'app/function-app.bicep' = {
     accountSyncWebhookUrl: accountSyncWebhookUrl
     accountSyncWebhookScope: accountSyncWebhookScope
     accountSyncMaxRunSeconds: accountSyncMaxRunSeconds
+    accountSyncPageSize: accountSyncPageSize
     healthCacheSeconds: healthCacheSeconds
     credentialExpiryWarningDays: credentialExpiryWarningDays
   }

@@ -29,6 +29,7 @@ param accountSyncTableName string
 param accountSyncWebhookUrl string
 param accountSyncWebhookScope string
 param accountSyncMaxRunSeconds int
+param accountSyncPageSize int
 param healthCacheSeconds int
 param credentialExpiryWarningDays int
 
@@ -143,6 +144,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     ACCOUNT_SYNC_WEBHOOK_URL: accountSyncWebhookUrl
     ACCOUNT_SYNC_WEBHOOK_SCOPE: accountSyncWebhookScope
     ACCOUNT_SYNC_MAX_RUN_SECONDS: string(accountSyncMaxRunSeconds)
+    ACCOUNT_SYNC_PAGE_SIZE: string(accountSyncPageSize)
     HEALTH_CACHE_SECONDS: string(healthCacheSeconds)
     CREDENTIAL_EXPIRY_WARNING_DAYS: string(credentialExpiryWarningDays)
   }

@@ -8,6 +8,14 @@ export interface LastSyncFacts {
   readonly lastError: string | undefined;
   /** The last full resync: when, and why. Shown so that an operator sees why a load ran. */
   readonly lastResync?: { readonly at: string; readonly reason: string } | undefined;
+  /** Rows the target could not hold (too large): they are missing from it, so health warns. */
+  readonly rejectedRows?:
+    | {
+        readonly count: number;
+        readonly more: boolean;
+        readonly examples: readonly { readonly id: string; readonly reason: string }[];
+      }
+    | undefined;
 }
 
 /** Warns when the last successful sync is older than three schedule intervals, or never happened. */
@@ -44,6 +52,17 @@ export function lastSyncCheck(
       ...result,
       status: 'warn',
       output: `Last successful sync was ${ageInSeconds} s ago, more than ${MISSED_INTERVALS_BEFORE_WARNING} schedule intervals.${lastError} Check the accountSync function's recent invocations.`,
+    };
+  }
+  const rejected = facts.rejectedRows;
+  if (rejected !== undefined && rejected.count > 0) {
+    const examples = rejected.examples.map((row) => `${row.id}: ${row.reason}`).join('; ');
+    const count = `${String(rejected.count)}${rejected.more ? '+' : ''}`;
+    return {
+      ...result,
+      status: 'warn',
+      rejectedRows: rejected.count,
+      output: `${count} rows are missing from the target because it cannot hold them (${examples}). Shorten the values in Dataverse or leave the columns out of ACCOUNT_SYNC_COLUMNS; they are written again once they fit.`,
     };
   }
   return { ...result, status: 'pass' };

@@ -10,11 +10,14 @@ export function integerSetting(
   min: number,
   max: number,
   problems: ProblemList,
+  /** Why the range is what it is, when it is not obvious. */
+  why?: string,
 ): number {
   const value = readSetting(env, name);
   if (value === undefined) return fallback;
   const checked = checkInteger(value, min, max);
   if (checked.ok) return checked.value;
-  problems.add(name, `${checked.problem}, got ${shown(value)}`, String(fallback));
+  const reason = why === undefined ? '' : ` (${why})`;
+  problems.add(name, `${checked.problem}${reason}, got ${shown(value)}`, String(fallback));
   return fallback;
 }

@@ -2,6 +2,7 @@ import { integerSetting } from './integer';
 import {
   ACCOUNT_SYNC_COLUMNS,
   ACCOUNT_SYNC_MAX_RUN_SECONDS,
+  ACCOUNT_SYNC_PAGE_SIZE,
   ACCOUNT_SYNC_SCHEDULE,
   ACCOUNT_SYNC_TABLE_NAME,
   ACCOUNT_SYNC_TARGET,
@@ -17,8 +18,14 @@ import { checkEndpointUrl } from './values';
 export const DEFAULT_SCHEDULE = '0 */15 * * * *';
 export const DEFAULT_COLUMNS =
   'name,accountnumber,telephone1,emailaddress1,address1_city,revenue,statecode';
-/** Below host.json functionTimeout (00:30:00) so a run ends cleanly before the host kills it. */
+/** host.json `functionTimeout` (00:30:00): the host stops an invocation after this long. */
+export const FUNCTION_TIMEOUT_IN_SECONDS = 1800;
+/** The largest time budget: a run needs time after it to save its checkpoint and release the lease. */
+export const MAX_RUN_SECONDS_LIMIT = 1700;
+/** Below the limit, with room for a slow last page. */
 export const DEFAULT_MAX_RUN_SECONDS = 1500;
+/** Dataverse's default and largest page (odata.maxpagesize). */
+export const DEFAULT_PAGE_SIZE = 5000;
 const ALWAYS_COLUMNS = ['accountid', 'versionnumber'];
 const LOGICAL_NAME = /^[a-z][a-z0-9_]{0,99}$/;
 const TABLE_NAME = /^[A-Za-z][A-Za-z0-9]{2,62}$/;
@@ -117,7 +124,17 @@ export function parseSync(
     ACCOUNT_SYNC_MAX_RUN_SECONDS,
     DEFAULT_MAX_RUN_SECONDS,
     30,
-    86400,
+    MAX_RUN_SECONDS_LIMIT,
+    problems,
+    `the host stops a run at functionTimeout, ${String(FUNCTION_TIMEOUT_IN_SECONDS / 60)} minutes in host.json, and the run needs time after its budget to save its checkpoint`,
+  );
+  // Smaller pages for rows that are wide, or a receiver that takes smaller requests.
+  const pageSize = integerSetting(
+    env,
+    ACCOUNT_SYNC_PAGE_SIZE,
+    DEFAULT_PAGE_SIZE,
+    1,
+    5000,
     problems,
   );
   if (!schedule.ok || storage === undefined) return undefined;
@@ -130,5 +147,12 @@ export function parseSync(
       ...(webhook.scope === undefined ? {} : { scope: webhook.scope }),
     };
   } else return undefined; // the missing URL was reported by parseWebhook
-  return { schedule: schedule.value, columns, target: syncTarget, storage, maxRunSeconds };
+  return {
+    schedule: schedule.value,
+    columns,
+    target: syncTarget,
+    storage,
+    maxRunSeconds,
+    pageSize,
+  };
 }

@@ -60,6 +60,8 @@ export interface SyncSettings {
   /** Checkpoints and leases live here whatever the target (and the mirror, for `table`). */
   readonly storage: StorageConnection;
   readonly maxRunSeconds: number;
+  /** Rows per Dataverse page (Prefer: odata.maxpagesize), 1..5000. */
+  readonly pageSize: number;
 }
 
 export interface Settings {

@@ -1,4 +1,5 @@
 import { IntegrationError } from '../errors';
+import type { Rejections } from './rejections';
 import type { OutputShape, ResyncRecord, RoundInProgress, SyncCheckpoint } from './types';
 
 /** Query parameters that would mean a credential sits in a link; never persisted. */
@@ -62,6 +63,9 @@ export function parseCheckpoint(text: string, environment: string): SyncCheckpoi
     ...(value.lastResync === undefined
       ? {}
       : { lastResync: parseResync(value.lastResync, environment) }),
+    ...(value.rejected === undefined
+      ? {}
+      : { rejected: parseRejections(value.rejected, environment) }),
     generation,
     deltaLink: optionalString(value.deltaLink, 'deltaLink', environment),
     round,
@@ -85,6 +89,17 @@ function parseResync(value: unknown, environment: string): ResyncRecord {
   if (!isRecord(value) || typeof value.at !== 'string' || typeof value.reason !== 'string')
     throw invalid(environment, 'lastResync');
   return { at: value.at, reason: value.reason };
+}
+
+function parseRejections(value: unknown, environment: string): Rejections {
+  if (!isRecord(value) || !isRecord(value.rows) || typeof value.more !== 'boolean')
+    throw invalid(environment, 'rejected');
+  const rows: Record<string, string> = {};
+  for (const [id, reason] of Object.entries(value.rows)) {
+    if (typeof reason !== 'string') throw invalid(environment, 'rejected.rows');
+    rows[id] = reason;
+  }
+  return { rows, more: value.more };
 }
 
 function parseRound(value: unknown, environment: string): RoundInProgress {

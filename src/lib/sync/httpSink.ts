@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 
+import { isIntegrationError } from '../errors';
 import type { ClientStats } from '../http';
 import { silentLogger } from '../util';
-import type { SinkPage, SinkPageResult, SyncSink } from './types';
+import type { RejectedRow, SinkPage, SinkPageResult, SyncSink } from './types';
 import { WebhookClient, type WebhookClientOptions } from './webhookClient';
 
 /** The webhook target's options: the receiver, its Entra scope, and pipeline tuning. */
@@ -61,24 +62,74 @@ export class HttpSink implements SyncSink {
   }
 
   async applyPage(page: SinkPage, signal: AbortSignal): Promise<SinkPageResult> {
+    // A deletion wins over an upsert of the same id (Dataverse lists deletions after changes),
+    // so that a page split into parts never applies them in the wrong order.
+    const deleted = new Set(page.deletes);
+    const upserts = page.upserts.filter((row) => !deleted.has(String(row.accountid)));
+    const rejected = await this.deliver(page, upserts, page.deletes, signal);
+    const rejectedIds = new Set(rejected.map((row) => row.id));
+    // The receiver decides per row; from here every row counts as delivered.
+    return {
+      created: 0,
+      updated: upserts.filter((row) => !rejectedIds.has(String(row.accountid))).length,
+      deleted: page.deletes.filter((id) => !rejectedIds.has(id)).length,
+      skipped: 0,
+      ...(rejected.length === 0 ? {} : { rejected }),
+    };
+  }
+
+  /**
+   * POSTs the rows as one request; a receiver that refuses it as too large (413) gets it in
+   * halves, down to single rows, and a single row it still refuses is reported, not retried
+   * forever with its page (docs/webhook-receiver.md: a page may arrive in several requests).
+   */
+  private async deliver(
+    page: SinkPage,
+    upserts: SinkPage['upserts'],
+    deletes: readonly string[],
+    signal: AbortSignal,
+  ): Promise<RejectedRow[]> {
+    const part = { ...page, upserts, deletes };
     const body: WebhookPageBody = {
       environment: page.environment,
       entity: 'account',
       generation: page.generation,
       round: page.roundKind,
       sequence: page.sequence,
-      upserts: page.upserts,
-      deletes: page.deletes,
+      upserts,
+      deletes,
     };
-    await this.client.post({
-      step: 'deliver to webhook',
-      environment: page.environment,
-      body: JSON.stringify(body),
-      idempotencyKey: pageIdempotencyKey(page),
-      signal,
-    });
-    // The receiver decides per row; from here every row counts as delivered.
-    return { created: 0, updated: page.upserts.length, deleted: page.deletes.length, skipped: 0 };
+    try {
+      await this.client.post({
+        step: 'deliver to webhook',
+        environment: page.environment,
+        body: JSON.stringify(body),
+        idempotencyKey: pageIdempotencyKey(part),
+        signal,
+      });
+      return [];
+    } catch (error) {
+      if (!isIntegrationError(error) || error.status !== 413) throw error;
+      const items = upserts.length + deletes.length;
+      if (items <= 1) {
+        const id = upserts[0] === undefined ? (deletes[0] ?? '') : String(upserts[0].accountid);
+        return [{ id, reason: 'the receiver refused it as too large (HTTP 413)' }];
+      }
+      const half = Math.ceil(items / 2);
+      const first = await this.deliver(
+        page,
+        upserts.slice(0, half),
+        deletes.slice(0, Math.max(0, half - upserts.length)),
+        signal,
+      );
+      const second = await this.deliver(
+        page,
+        upserts.slice(half),
+        deletes.slice(Math.max(0, half - upserts.length)),
+        signal,
+      );
+      return [...first, ...second];
+    }
   }
 
   async sweep(environment: string, generation: number, signal: AbortSignal): Promise<number> {

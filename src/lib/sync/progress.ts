@@ -10,6 +10,7 @@ export class RunCounters {
   deleted = 0;
   skipped = 0;
   swept = 0;
+  rejected = 0;
   checkpointMoved = false;
   expiredTokenRecovered = false;
   roundKind: RoundKind | undefined;
@@ -31,6 +32,7 @@ export class RunCounters {
     this.updated += result.updated;
     this.deleted += result.deleted;
     this.skipped += result.skipped;
+    this.rejected += result.rejected?.length ?? 0;
   }
 
   /** A progress line when `everyPages` pages or `everyInMs` passed since the last one. */
@@ -74,6 +76,7 @@ export class RunCounters {
       deleted: this.deleted,
       skipped: this.skipped,
       swept: this.swept,
+      rejected: this.rejected,
       checkpointMoved: this.checkpointMoved,
       expiredTokenRecovered: this.expiredTokenRecovered,
       throttledResponses: statsAtEnd.throttledResponses - this.statsAtStart.throttledResponses,
@@ -92,10 +95,12 @@ export function summaryLine(result: EnvironmentSyncResult): string {
       : ` (${result.roundKind} round, generation ${String(result.generation)})`;
   const swept = result.swept === -1 ? 'sweep sent' : `swept ${result.swept}`;
   const recovered = result.expiredTokenRecovered ? '; delta token had expired, full resync' : '';
+  const rejected =
+    result.rejected === 0 ? '' : `, rejected ${result.rejected} (too large for the target)`;
   const error = result.error === undefined ? '' : `; error: ${result.error}`;
   return (
     `account sync ${result.environment}: ${result.outcome}${round} in ${(result.durationInMs / 1000).toFixed(1)} s` +
-    ` — created ${result.created}, updated ${result.updated}, deleted ${result.deleted}, skipped ${result.skipped}, ${swept};` +
+    ` — created ${result.created}, updated ${result.updated}, deleted ${result.deleted}, skipped ${result.skipped}${rejected}, ${swept};` +
     ` ${result.pages} pages, ${result.rows} rows; throttled ${result.throttledResponses} times, waited ${result.throttledWaitInMs} ms;` +
     ` checkpoint ${result.checkpointMoved ? 'moved' : 'not moved'}${recovered}${error}`
   );

@@ -54,6 +54,7 @@ function failedResult(environment: string, error: string): EnvironmentSyncResult
     deleted: 0,
     skipped: 0,
     swept: 0,
+    rejected: 0,
     checkpointMoved: false,
     expiredTokenRecovered: false,
     throttledResponses: 0,

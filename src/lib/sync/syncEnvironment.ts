@@ -8,6 +8,7 @@ import { CheckpointConflictError } from './errors';
 import { outputShape, resyncReason } from './outputShape';
 import { prefetchOne } from './prefetch';
 import { RunCounters, summaryLine } from './progress';
+import { RejectionTracker } from './rejections';
 import { emptyCheckpoint, planFullRound, planRound, type RoundState } from './roundPlan';
 import { projectPageRows } from './rows';
 import { type ResolvedOptions, resolveOptions, type SyncOptions } from './syncOptions';
@@ -17,9 +18,11 @@ import type {
   HeldLease,
   LeaseProvider,
   OutputShape,
+  RejectedRow,
   ResyncRecord,
   SyncCheckpoint,
   SyncHooks,
+  SyncRow,
   SyncSink,
 } from './types';
 
@@ -108,6 +111,7 @@ class EnvironmentRun {
   private readonly shape: OutputShape;
   /** The last full resync, carried into every checkpoint this run writes. */
   private lastResync: ResyncRecord | undefined;
+  private rejections = new RejectionTracker(undefined);
 
   constructor(
     private readonly deps: SyncEnvironmentDeps,
@@ -129,6 +133,7 @@ class EnvironmentRun {
       this.etag = stored.etag;
     }
     this.lastResync = this.persisted.lastResync;
+    this.rejections = new RejectionTracker(this.persisted.rejected);
     const reason = this.options.full
       ? 'requested (a forced full resync)'
       : resyncReason(stored, this.shape);
@@ -164,14 +169,41 @@ class EnvironmentRun {
 
   /** A checkpoint of this run's shape, carrying the last resync. */
   private checkpoint(
-    fields: Omit<SyncCheckpoint, 'version' | 'shape' | 'lastResync'>,
+    fields: Omit<SyncCheckpoint, 'version' | 'shape' | 'lastResync' | 'rejected'>,
   ): SyncCheckpoint {
+    const rejected = this.rejections.snapshot();
     return {
       version: 2,
       shape: this.shape,
       ...(this.lastResync === undefined ? {} : { lastResync: this.lastResync }),
+      ...(rejected === undefined ? {} : { rejected }),
       ...fields,
     };
+  }
+
+  /** Reports rows the target could not hold, and remembers them for health. */
+  private noteRejections(
+    upserts: readonly SyncRow[],
+    deletes: readonly string[],
+    rejected: readonly RejectedRow[],
+  ): void {
+    const rejectedIds = new Set(rejected.map((row) => row.id));
+    const handled = [...upserts.map((row) => String(row.accountid)), ...deletes];
+    this.rejections.record(
+      handled.filter((id) => !rejectedIds.has(id)),
+      rejected,
+    );
+    const shown = rejected.slice(0, 10);
+    for (const { id, reason } of shown) {
+      this.deps.logger.warn(
+        `account sync ${this.environment}: row ${id} was not written: ${reason}. Shorten the value in Dataverse or leave the column out of ACCOUNT_SYNC_COLUMNS; the rest of the page was written.`,
+      );
+    }
+    if (rejected.length > shown.length) {
+      this.deps.logger.warn(
+        `account sync ${this.environment}: ${String(rejected.length - shown.length)} more rows of this page were not written for the same kind of reason`,
+      );
+    }
   }
 
   /** Writes lastError onto the last *persisted* position, so a failure never moves it. */
@@ -218,6 +250,7 @@ class EnvironmentRun {
         this.signal,
       );
       this.counters.addPage(upserts.length + deletes.length, result);
+      this.noteRejections(upserts, deletes, result.rejected ?? []);
       await this.deps.hooks?.afterSinkWrite?.({ sequence });
 
       if (page.deltaLink !== undefined) {
@@ -296,6 +329,8 @@ class EnvironmentRun {
    * attempt may have been deleted since, and no deletion event would ever remove them.
    */
   private async reserveGeneration(round: RoundState): Promise<void> {
+    // The round sends every row again: only what it rejects stays on the list.
+    this.rejections.reset();
     await this.save(
       this.checkpoint({
         generation: this.persisted.generation,

@@ -7,6 +7,7 @@ import type { Logger } from '../util';
 import { BlobLeaseProvider } from './blobLease';
 import { BlobCheckpointStore } from './checkpointStore';
 import { HttpSink } from './httpSink';
+import type { Rejections } from './rejections';
 import { runAccountSync } from './runAccountSync';
 import { createSyncStorageClients, type SyncStorageClients } from './storageClients';
 import { TableSink } from './tableSink';
@@ -18,6 +19,26 @@ export interface LastSyncStatus {
   readonly lastError: string | undefined;
   /** The last full resync started: when, and why (a new column, a lost checkpoint, ...). */
   readonly lastResync: { readonly at: string; readonly reason: string } | undefined;
+  /** Rows the target could not hold: how many, and the first few with their reason. */
+  readonly rejectedRows: RejectedRowsSummary | undefined;
+}
+
+/** What health shows about rejected rows (the checkpoint lists up to 1,000). */
+export interface RejectedRowsSummary {
+  readonly count: number;
+  /** True when more were rejected than the checkpoint lists. */
+  readonly more: boolean;
+  readonly examples: readonly { readonly id: string; readonly reason: string }[];
+}
+
+function rejectedRowsOf(rejected: Rejections | undefined): RejectedRowsSummary | undefined {
+  if (rejected === undefined) return undefined;
+  const entries = Object.entries(rejected.rows);
+  return {
+    count: entries.length,
+    more: rejected.more,
+    examples: entries.slice(0, 3).map(([id, reason]) => ({ id, reason })),
+  };
 }
 
 export interface SyncRunRequest {
@@ -98,6 +119,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
         options: {
           columns: settings.sync.columns,
           maxRunSeconds: settings.sync.maxRunSeconds,
+          pageSize: settings.sync.pageSize,
           full: request.full ?? false,
         },
         ...(request.signal === undefined ? {} : { signal: request.signal }),
@@ -117,6 +139,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
             ? checkpoint?.lastError
             : `${stored.damaged}; the next run replaces it after a full resync`,
         lastResync: checkpoint?.lastResync,
+        rejectedRows: rejectedRowsOf(checkpoint?.rejected),
       };
     },
   };

@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 
 import type { TableClient } from '@azure/data-tables';
 
-import { IntegrationError, statusOf } from '../errors';
+import { codeOf, IntegrationError, statusOf } from '../errors';
 import { mapWithConcurrency } from '../util';
 import { storageError } from './storageErrors';
 import {
@@ -11,8 +11,16 @@ import {
   planDelete,
   type PlannedAction,
   planUpsert,
+  toEntity,
 } from './tableDecisions';
-import type { SinkPage, SinkPageResult, SyncRow, SyncSink } from './types';
+import {
+  isTooLarge,
+  oversizeReason,
+  requestSizeInBytes,
+  TRANSACTION_LIMIT_IN_BYTES,
+  TRANSACTION_OPERATIONS,
+} from './tableLimits';
+import type { RejectedRow, SinkPage, SinkPageResult, SyncRow, SyncSink } from './types';
 
 /** The part of TableClient the sink uses (a seam tests can wrap to inject failures). */
 export type MirrorTable = Pick<
@@ -27,8 +35,6 @@ export interface TableSinkOptions {
   readonly maxConflictRetries?: number;
 }
 
-/** Entity-group transactions hold at most 100 operations. */
-const TRANSACTION_SIZE = 100;
 /** Point reads in flight per transaction chunk (chunks themselves run `concurrency` at once). */
 const POINT_READ_CONCURRENCY = 8;
 
@@ -61,21 +67,52 @@ export class TableSink implements SyncSink {
     setMaxListeners(0, signal);
     await this.ensureTable(page.environment);
     const { upserts, deletes } = normalisePage(page.upserts, page.deletes);
-    const ids = [...upserts.keys(), ...deletes];
-    const chunks: string[][] = [];
-    for (let i = 0; i < ids.length; i += TRANSACTION_SIZE)
-      chunks.push(ids.slice(i, i + TRANSACTION_SIZE));
-    const totals = { created: 0, updated: 0, deleted: 0, skipped: 0 };
-    const results = await mapWithConcurrency(chunks, this.concurrency, (chunk) =>
-      this.applyChunk(page, chunk, upserts, deletes, signal),
-    );
-    for (const result of results) {
-      totals.created += result.created;
-      totals.updated += result.updated;
-      totals.deleted += result.deleted;
-      totals.skipped += result.skipped;
+    // A row the service can never store is reported, not retried forever with its page.
+    const rejected: RejectedRow[] = [];
+    const sizes = new Map<string, number>();
+    for (const [id, row] of upserts) {
+      const entity = toEntity(page.environment, row, page.generation);
+      const reason = oversizeReason(entity);
+      if (reason === undefined) sizes.set(id, requestSizeInBytes(entity));
+      else {
+        rejected.push({ id, reason });
+        upserts.delete(id);
+      }
     }
-    return totals;
+    const chunks = transactionChunks([...upserts.keys(), ...deletes], (id) => sizes.get(id) ?? 0);
+    const results = await mapWithConcurrency(chunks, this.concurrency, (chunk) =>
+      this.applyFitting(page, chunk, upserts, deletes, signal),
+    );
+    return sumResults([{ ...NOTHING, rejected }, ...results]);
+  }
+
+  /**
+   * Applies a chunk; when the service still refuses it as too large (our estimate was short),
+   * halves it until it fits, and reports a single row that never fits instead of failing the page.
+   */
+  private async applyFitting(
+    page: SinkPage,
+    ids: readonly string[],
+    upserts: ReadonlyMap<string, SyncRow>,
+    deletes: ReadonlySet<string>,
+    signal: AbortSignal,
+  ): Promise<SinkPageResult> {
+    try {
+      return await this.applyChunk(page, ids, upserts, deletes, signal);
+    } catch (error) {
+      if (!(error instanceof TooLargeRefusal)) throw error;
+      const [only] = ids;
+      if (ids.length === 1 && only !== undefined) {
+        return {
+          ...NOTHING,
+          rejected: [{ id: only, reason: `the service refused it as too large (${error.detail})` }],
+        };
+      }
+      const half = Math.ceil(ids.length / 2);
+      const first = await this.applyFitting(page, ids.slice(0, half), upserts, deletes, signal);
+      const second = await this.applyFitting(page, ids.slice(half), upserts, deletes, signal);
+      return sumResults([first, second]);
+    }
   }
 
   async sweep(environment: string, generation: number, signal: AbortSignal): Promise<number> {
@@ -102,7 +139,7 @@ export class TableSink implements SyncSink {
         // Continuation is by key, so deleting rows already listed does not disturb the listing.
         for await (const entity of stale) {
           if (typeof entity.rowKey === 'string') batch.push(entity.rowKey);
-          if (batch.length === TRANSACTION_SIZE) await flush();
+          if (batch.length === TRANSACTION_OPERATIONS) await flush();
         }
         if (batch.length > 0) await flush();
       }
@@ -143,6 +180,12 @@ export class TableSink implements SyncSink {
         }
       } catch (error) {
         const status = statusOf(error);
+        const message = error instanceof Error ? error.message : '';
+        if (isTooLarge(status, codeOf(error), message)) {
+          throw new TooLargeRefusal(
+            `HTTP ${String(status ?? 'error')} ${codeOf(error) ?? ''}`.trim(),
+          );
+        }
         // 409 created meanwhile, 412 changed meanwhile, 404 deleted meanwhile: re-read, re-plan.
         const conflict = status === 409 || status === 412 || status === 404;
         if (conflict && attempt < this.maxConflictRetries && !signal.aborted) continue;
@@ -262,6 +305,53 @@ function odataString(value: string): string {
 function doubleLiteral(value: number): string {
   const text = String(value);
   return /^-?\d+$/.test(text) ? `${text}.0` : text;
+}
+
+/** Refused as too large by the service: the chunk is split (see applyFitting). */
+class TooLargeRefusal extends IntegrationError {
+  override readonly name: string = 'TooLargeRefusal';
+  constructor(readonly detail: string) {
+    super(`Storage refused a transaction as too large (${detail})`, { step: 'write mirror table' });
+  }
+}
+
+const NOTHING: SinkPageResult = { created: 0, updated: 0, deleted: 0, skipped: 0 };
+
+function sumResults(results: readonly SinkPageResult[]): SinkPageResult {
+  const rejected = results.flatMap((result) => result.rejected ?? []);
+  return {
+    created: results.reduce((sum, r) => sum + r.created, 0),
+    updated: results.reduce((sum, r) => sum + r.updated, 0),
+    deleted: results.reduce((sum, r) => sum + r.deleted, 0),
+    skipped: results.reduce((sum, r) => sum + r.skipped, 0),
+    ...(rejected.length === 0 ? {} : { rejected }),
+  };
+}
+
+/**
+ * Ids grouped into entity-group transactions: at most 100 operations and, by the request size
+ * of each operation, below the 4 MiB a transaction may carry (with room to spare).
+ */
+function transactionChunks(ids: readonly string[], sizeOf: (id: string) => number): string[][] {
+  const budget = TRANSACTION_LIMIT_IN_BYTES - 256 * 1024;
+  const chunks: string[][] = [];
+  let current: string[] = [];
+  let bytes = 0;
+  for (const id of ids) {
+    const size = sizeOf(id);
+    if (
+      current.length === TRANSACTION_OPERATIONS ||
+      (current.length > 0 && bytes + size > budget)
+    ) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(id);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }
 
 function asSinkError(step: string, environment: string, error: unknown): IntegrationError {

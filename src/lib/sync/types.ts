@@ -1,3 +1,5 @@
+import type { Rejections } from './rejections';
+
 /**
  * Contracts between the account sync engine, its targets (sinks), the checkpoint store and
  * the lease. The engine streams change-tracking pages from Dataverse into a sink and only
@@ -25,6 +27,13 @@ export interface SinkPage {
   readonly sequence: number;
 }
 
+/** A row the target can never hold (too large for it): reported, the rest of the page goes on. */
+export interface RejectedRow {
+  readonly id: string;
+  /** Which limit it breaks, e.g. "property description holds 78 KiB; Azure Table allows 64 KiB per property". */
+  readonly reason: string;
+}
+
 /** What a sink did with one page. */
 export interface SinkPageResult {
   readonly created: number;
@@ -32,6 +41,8 @@ export interface SinkPageResult {
   readonly deleted: number;
   /** Rows left alone: not newer than the target's copy, or deletions of absent rows. */
   readonly skipped: number;
+  /** Rows not written because the target can never hold them. */
+  readonly rejected?: readonly RejectedRow[];
 }
 
 /**
@@ -100,6 +111,8 @@ export interface SyncCheckpoint {
   readonly shape?: OutputShape;
   /** The last full resync that was started: when, and why. */
   readonly lastResync?: ResyncRecord;
+  /** Rows the target could not hold (too large), by id with the limit each breaks. */
+  readonly rejected?: Rejections;
   /** deltaLink of the last finished round. */
   readonly deltaLink?: string;
   readonly round?: RoundInProgress;
@@ -172,6 +185,8 @@ export interface EnvironmentSyncResult {
   readonly skipped: number;
   /** Rows removed by the sweep after a full round (-1: the target could not tell). */
   readonly swept: number;
+  /** Rows the target could not hold (too large): reported by id, not retried. */
+  readonly rejected: number;
   readonly checkpointMoved: boolean;
   /** Delta token had expired and a full resync started. */
   readonly expiredTokenRecovered: boolean;

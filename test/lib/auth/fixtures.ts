@@ -49,6 +49,7 @@ export function settingsFor(input: {
         connectionString: 'UseDevelopmentStorage=true',
       },
       maxRunSeconds: 240,
+      pageSize: 5000,
     },
     healthCacheSeconds: 30,
     managedIdentityEndpointAvailable: true,

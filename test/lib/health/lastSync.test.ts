@@ -57,6 +57,32 @@ describe('lastSyncCheck', () => {
     });
   });
 
+  it('warns while rows are missing from the target because it cannot hold them', () => {
+    const result = lastSyncCheck(
+      'contoso',
+      {
+        lastSuccessAt: new Date(now.getTime() - 60_000),
+        lastError: undefined,
+        rejectedRows: {
+          count: 2,
+          more: false,
+          examples: [
+            {
+              id: 'a1',
+              reason: 'property description holds 78 KiB; Azure Table allows 64 KiB per property',
+            },
+          ],
+        },
+      },
+      interval,
+      now,
+    );
+    expect(result).toMatchObject({ status: 'warn', rejectedRows: 2 });
+    expect(result.output).toMatch(
+      /2 rows are missing from the target.*a1: property description holds 78 KiB/,
+    );
+  });
+
   it('warns when no sync ever succeeded', () => {
     const result = lastSyncCheck(
       'contoso',

@@ -63,6 +63,7 @@ describe('loadSettings: defaults and normalisation', () => {
         connectionString: 'UseDevelopmentStorage=true',
       },
       maxRunSeconds: 1500,
+      pageSize: 5000,
     });
     expect(s.healthCacheSeconds).toBe(60);
     expect(s.credentialExpiryWarningDays).toBe(30);
@@ -195,6 +196,11 @@ describe('loadSettings: defaults and normalisation', () => {
       { ACCOUNT_SYNC_MAX_RUN_SECONDS: '30' },
       (s: ReturnType<typeof loadSettings>) => s.sync.maxRunSeconds,
       30,
+    ],
+    [
+      { ACCOUNT_SYNC_PAGE_SIZE: '500' },
+      (s: ReturnType<typeof loadSettings>) => s.sync.pageSize,
+      500,
     ],
     [
       { HEALTH_CACHE_SECONDS: '0' },
@@ -535,7 +541,22 @@ describe('loadSettings: invalid values', () => {
     [
       'run seconds too low',
       { ACCOUNT_SYNC_MAX_RUN_SECONDS: '29' },
-      'ACCOUNT_SYNC_MAX_RUN_SECONDS: must be a whole number from 30 to 86400',
+      'ACCOUNT_SYNC_MAX_RUN_SECONDS: must be a whole number from 30 to 1700',
+    ],
+    [
+      'run seconds beyond the function timeout',
+      { ACCOUNT_SYNC_MAX_RUN_SECONDS: '86400' },
+      'ACCOUNT_SYNC_MAX_RUN_SECONDS: must be a whole number from 30 to 1700 (the host stops a run at functionTimeout, 30 minutes in host.json',
+    ],
+    [
+      'page size zero',
+      { ACCOUNT_SYNC_PAGE_SIZE: '0' },
+      'ACCOUNT_SYNC_PAGE_SIZE: must be a whole number from 1 to 5000',
+    ],
+    [
+      'page size above the service maximum',
+      { ACCOUNT_SYNC_PAGE_SIZE: '10000' },
+      'ACCOUNT_SYNC_PAGE_SIZE: must be a whole number from 1 to 5000',
     ],
     [
       'run seconds with unit',
@@ -697,6 +718,6 @@ describe('SETTING_NAMES', () => {
       [...SETTING_NAMES].filter((n) => read.has(n)).sort(),
     );
     expect(new Set(SETTING_NAMES).size).toBe(SETTING_NAMES.length);
-    expect(SETTING_NAMES).toHaveLength(22);
+    expect(SETTING_NAMES).toHaveLength(23);
   });
 });
