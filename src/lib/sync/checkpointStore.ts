@@ -75,6 +75,10 @@ export class BlobCheckpointStore implements CheckpointStore {
     } catch (error) {
       const status = statusOf(error);
       if (status === 412 || status === 409) {
+        // The SDK retries an upload whose response was lost; the retry then meets the ETag our
+        // own first attempt produced. Our exact bytes in the blob mean the write happened.
+        const ownWrite = await this.etagIfHolds(environment, body);
+        if (ownWrite !== undefined) return ownWrite;
         throw new CheckpointConflictError('Checkpoint was changed by another writer', {
           step: 'write checkpoint',
           environment,
@@ -86,6 +90,20 @@ export class BlobCheckpointStore implements CheckpointStore {
         });
       }
       throw storageError('write checkpoint', environment, error);
+    }
+  }
+
+  /** The blob's ETag when it holds exactly `body`; undefined otherwise (or when unreadable). */
+  private async etagIfHolds(environment: string, body: string): Promise<string | undefined> {
+    try {
+      const response = await this.container
+        .getBlobClient(checkpointBlobName(environment))
+        .download();
+      const stored = await streamToBuffer(response.readableStreamBody);
+      return stored.toString('utf8') === body ? response.etag : undefined;
+    } catch {
+      // Unreadable now: report the conflict as it was answered; the next run re-reads.
+      return undefined;
     }
   }
 

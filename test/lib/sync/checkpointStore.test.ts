@@ -40,6 +40,43 @@ describe('BlobCheckpointStore', () => {
     expect(await missing.exists()).toBe(false);
   });
 
+  it('recognises its own write when a retried upload that had already succeeded answers 412', async () => {
+    const environment = newEnvironment('cp-retried');
+    const container = harness.storage.container;
+    // The SDK's retry of an upload whose response was lost: the blob already holds our bytes,
+    // so the retried conditional request meets a new ETag and answers 412.
+    const lostResponse = new Proxy(container, {
+      get(target, key, receiver) {
+        if (key !== 'getBlockBlobClient') return Reflect.get(target, key, receiver) as unknown;
+        return (name: string) => {
+          const blob = target.getBlockBlobClient(name);
+          return new Proxy(blob, {
+            get(inner, innerKey, innerReceiver) {
+              if (innerKey !== 'upload')
+                return Reflect.get(inner, innerKey, innerReceiver) as unknown;
+              return async (...args: Parameters<typeof blob.upload>) => {
+                await blob.upload(...args);
+                throw Object.assign(
+                  new Error('The condition specified using HTTP conditional header(s) is not met.'),
+                  {
+                    statusCode: 412,
+                    code: 'ConditionNotMet',
+                  },
+                );
+              };
+            },
+          });
+        };
+      },
+    });
+    const store = new BlobCheckpointStore(lostResponse);
+    const first = await harness.checkpoints.write(environment, checkpoint(1), undefined);
+    const etag = await store.write(environment, checkpoint(2), first);
+    const stored = await harness.checkpoints.read(environment);
+    expect(stored?.checkpoint.generation).toBe(2);
+    expect(etag).toBe(stored?.etag);
+  });
+
   it('refuses a stale writer instead of overwriting', async () => {
     const environment = newEnvironment('cp-stale');
     const first = await harness.checkpoints.write(environment, checkpoint(1), undefined);
