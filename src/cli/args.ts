@@ -37,8 +37,9 @@ Commands:
             first page of accounts. Prints PASS|FAIL|WARN|SKIP per step and the fix for each
             failure. Exit 0 when nothing failed, 1 otherwise.
   sync      Sync accounts into the configured target, like the accountSync timer. Exit 1 if any
-            environment failed, 130 when stopped with Ctrl-C (the checkpoint is kept at the last
-            page boundary; the next run resumes there).
+            environment failed, 3 if another run holds an environment's lease (nothing synced
+            there; the line says when the lease expires), 130 when stopped with Ctrl-C (the
+            checkpoint is kept at the last page boundary; the next run resumes there).
 
 Options:
   --settings <path>  local.settings.json to read. Default: ./local.settings.json when it exists,
@@ -49,7 +50,7 @@ Options:
                      (on stderr; the report itself already names every failure and its fix).
   -h, --help         Show this help.
 
-Exit codes: 0 success, 1 failure, 2 usage error, 130 interrupted.
+Exit codes: 0 success, 1 failure, 2 usage error, 3 another run holds a lease, 130 interrupted.
 `;
 
 const COMMANDS = ['health', 'doctor', 'sync'] as const;

@@ -31,6 +31,8 @@ export const ExitCode = {
   ok: 0,
   failed: 1,
   usage: 2,
+  /** sync did nothing because another run holds an environment's lease (try again later). */
+  locked: 3,
   /** 128 + SIGINT, the shell convention for "stopped by Ctrl-C". */
   interrupted: 130,
 } as const;

@@ -1,7 +1,10 @@
 import { TableClient } from '@azure/data-tables';
+import { BlobServiceClient } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { HealthReport } from '../../src/lib/health';
+import { BlobLeaseProvider, SYNC_CONTAINER_NAME } from '../../src/lib/sync';
+import { silentLogger } from '../../src/lib/util';
 import { CliBed } from './cliHarness';
 
 let cli: CliBed;
@@ -72,6 +75,25 @@ describe('dataverse-s2s sync', () => {
     expect((await mirrorRows()).filter((row) => row.partitionKey === 'fabrikam')).toHaveLength(
       cli.bed.dataverse.environment('fabrikam').accountCount(),
     );
+  });
+
+  it('exits 3 and says when the lease expires when another run holds it (nothing was synced)', async () => {
+    const container = BlobServiceClient.fromConnectionString(
+      cli.bed.azurite!.connectionString,
+    ).getContainerClient(SYNC_CONTAINER_NAME);
+    const other = await new BlobLeaseProvider(container, { logger: silentLogger }).tryAcquire(
+      'contoso',
+    );
+    expect(other).toBeDefined();
+    try {
+      const run = await cli.run(['sync', '--env', 'contoso']);
+      expect(run.code).toBe(3);
+      expect(run.stdout + run.stderr).toMatch(
+        /contoso: another run holds the lease \(held by .+ since .+\); it expires by \d{4}-\d\d-\d\dT[\d:.]+Z if that run has stopped/,
+      );
+    } finally {
+      await other?.release();
+    }
   });
 
   it('exits 1 and names the failing environment when the application user is missing', async () => {

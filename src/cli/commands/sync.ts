@@ -56,7 +56,10 @@ export async function runSyncCommand(options: SyncCommandOptions, io: CliIo): Pr
       );
       return ExitCode.interrupted;
     }
-    return report.anyFailed ? ExitCode.failed : ExitCode.ok;
+    if (report.anyFailed) return ExitCode.failed;
+    // Nothing went wrong, but nothing was synced there either: a script must be able to tell.
+    const locked = report.results.some((result) => result.outcome === 'skipped-locked');
+    return locked ? ExitCode.locked : ExitCode.ok;
   } finally {
     logger.finish();
   }

@@ -1,10 +1,12 @@
+import { hostname } from 'node:os';
+
 import type { ContainerClient } from '@azure/storage-blob';
 
 import { codeOf, describeError, sanitizeError, statusOf } from '../errors';
 import type { Logger } from '../util';
 import { LeaseLostError } from './errors';
 import { storageError } from './storageErrors';
-import type { HeldLease, LeaseProvider } from './types';
+import type { HeldLease, LeaseHolder, LeaseProvider } from './types';
 
 export interface BlobLeaseOptions {
   /** Lease length; it expires on its own this long after a crash. 15..60, default 60. */
@@ -25,6 +27,27 @@ export function lockBlobName(environment: string): string {
  * before a second run could write concurrently. A crashed run's lease simply expires.
  */
 export class BlobLeaseProvider implements LeaseProvider {
+  /** Who holds an environment's lease, as its holder stamped it; undefined when nobody does. */
+  async describeHolder(environment: string): Promise<LeaseHolder | undefined> {
+    try {
+      const properties = await this.container
+        .getBlobClient(lockBlobName(environment))
+        .getProperties();
+      if (properties.leaseState !== 'leased') return undefined;
+      const { holder, acquiredat, renewedat } = properties.metadata ?? {};
+      const renewed = renewedat === undefined ? Number.NaN : Date.parse(renewedat);
+      return {
+        holder: holder ?? 'an unknown run',
+        since: acquiredat,
+        expiresBy: Number.isNaN(renewed)
+          ? undefined
+          : new Date(renewed + this.durationInSeconds * 1000).toISOString(),
+      };
+    } catch {
+      return undefined; // a description only: the caller says "another run holds it" anyway
+    }
+  }
+
   private readonly durationInSeconds: number;
   private readonly renewEveryInMs: number;
 
@@ -55,6 +78,18 @@ export class BlobLeaseProvider implements LeaseProvider {
       if (statusOf(error) === 409 && codeOf(error) === 'LeaseAlreadyPresent') return undefined;
       throw storageError('acquire lease', environment, error);
     }
+    // Who holds it and since when, for the run that finds it held ("expires by ...").
+    const holder = `${hostname()} process ${String(process.pid)}`;
+    const acquiredAt = new Date().toISOString();
+    const stamp = async (): Promise<void> => {
+      await blob
+        .setMetadata(
+          { holder, acquiredat: acquiredAt, renewedat: new Date().toISOString() },
+          { conditions: { leaseId: leaseClient.leaseId } },
+        )
+        .catch(() => undefined); // only a courtesy to the next run: never a reason to stop
+    };
+    await stamp();
 
     const lost = new AbortController();
     const logger = this.options.logger;
@@ -108,7 +143,8 @@ export class BlobLeaseProvider implements LeaseProvider {
       return renewing;
     };
     const timer = setInterval(() => {
-      renew().catch(() => undefined); // the failure aborted `lost`; the run stops on it
+      // A failure aborted `lost`: the run stops on it.
+      renew().then(stamp, () => undefined);
     }, this.renewEveryInMs);
     timer.unref();
 

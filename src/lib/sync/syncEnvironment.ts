@@ -71,8 +71,17 @@ export async function syncEnvironment(deps: SyncEnvironmentDeps): Promise<Enviro
     return finish('failed', describeError(error));
   }
   if (lease === undefined) {
+    const holder = await deps.leases.describeHolder?.(environment);
+    const by =
+      holder === undefined
+        ? ''
+        : ` (held by ${holder.holder}${holder.since === undefined ? '' : ` since ${holder.since}`})`;
+    const expires =
+      holder?.expiresBy === undefined
+        ? 'it expires at most a minute after that run stops'
+        : `it expires by ${holder.expiresBy} if that run has stopped`;
     deps.logger.info(
-      `account sync ${environment}: another run holds the lease, skipping this environment`,
+      `account sync ${environment}: another run holds the lease${by}; ${expires}. Skipping this environment.`,
     );
     return finish('skipped-locked');
   }

@@ -163,9 +163,21 @@ export interface HeldLease {
   release(): Promise<void>;
 }
 
+/** Who holds a lease, as its holder stamped it. */
+export interface LeaseHolder {
+  /** Host and process of the run holding it. */
+  readonly holder: string;
+  /** When it took the lease. */
+  readonly since: string | undefined;
+  /** When the lease lapses if that run stopped renewing it (crashed). */
+  readonly expiresBy: string | undefined;
+}
+
 /** Hands out per-environment leases; undefined when another run holds it. */
 export interface LeaseProvider {
   tryAcquire(environment: string): Promise<HeldLease | undefined>;
+  /** Who holds the lease now, when the provider can tell (for the "skipped" message). */
+  describeHolder?(environment: string): Promise<LeaseHolder | undefined>;
 }
 
 /** How one environment's run ended. */
