@@ -10,11 +10,9 @@ import { DEFAULT_SYNC_COLUMNS, startSyncBed, type SyncBed } from './syncBed';
  * simulator, engine, Azurite). Asserts correctness only; duration, throughput and peak RSS
  * are printed as one machine-readable line (`SYNC_LARGE_RESULT {json}`), never asserted.
  *
- * Size: SYNC_LARGE_ACCOUNTS (e.g. 100000), default 20,000. Azurite's table store is
- * quadratic within one partition (every insert and lookup scans it: Loki indexes
- * PartitionKey only), and the mirror is one partition per environment. Measured here:
- * 30,000 rows ≈ 80 s; 100,000 rows did not finish in 15 min, and even with the sink's reads
- * stubbed out took 526 s. 20,000 keeps the normal suite under a minute.
+ * Size: SYNC_LARGE_ACCOUNTS (e.g. 100000), default 20,000, which keeps the normal suite
+ * under a minute on Azurite: the emulator's table store, not the sync, bounds this run
+ * (the mirror is one partition per environment).
  */
 const ACCOUNTS = Number(process.env.SYNC_LARGE_ACCOUNTS ?? 20_000);
 /**

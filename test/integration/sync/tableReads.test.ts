@@ -4,16 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSyncStorageClients, type MirrorTable, TableSink } from '../../../src/lib/sync';
 
 /**
- * KNOWN BUG (reported, not fixed here: src is not ours). TableSink reads the rows it is about
- * to write with filters like `PartitionKey eq 'env' and (RowKey eq 'a' or RowKey eq 'b' …)`.
- * Azure Table storage does not treat OR'd RowKeys as point or range lookups: each such query
- * is a partition scan ("Design for querying", learn.microsoft.com/azure/storage/tables/
- * table-storage-design-for-query). A full load of N rows issues N/14 of them over a partition
- * growing to N rows: O(N²). On Azurite the 100,000-row load (large.slow.test.ts) spends its
- * time there, page times growing with the partition.
- *
- * `it.fails` keeps the suite green while the bug stands and turns red once it is fixed: then
- * change it to `it`.
+ * TableSink reads the rows it is about to write by point lookups (PartitionKey + RowKey). A
+ * filter that ORs RowKeys would be a partition scan in Azure Table storage ("Design for
+ * querying", learn.microsoft.com/azure/storage/tables/table-storage-design-for-query), which
+ * would make a full load of N rows O(N²). This test records every query the sink makes.
  */
 let azurite: RunningAzurite;
 

@@ -89,6 +89,21 @@ describe('queryPages / queryRows', () => {
     h.client.close();
   });
 
+  it('refuses a redirect: names its Location, sends neither the token nor a second request there', async () => {
+    const h = harness(server);
+    server.script((_req, res) => {
+      res.writeHead(302, { Location: 'https://login.example.com/signin?session=abc' }).end();
+    });
+    const error = await h.client.whoAmI().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DataverseError);
+    expect((error as DataverseError).message).toMatch(
+      /HTTP 302: redirect refused \(Location https:\/\/login\.example\.com\/signin\)/,
+    );
+    expect((error as DataverseError).message).not.toContain('session=abc');
+    expect(server.requests).toHaveLength(1);
+    h.client.close();
+  });
+
   it('rejects a non-JSON success body with a clear error', async () => {
     const h = harness(server);
     server.script((_req, res) =>
@@ -195,6 +210,28 @@ describe('changePages', () => {
     expect(isExpiredChangeTokenError(error)).toBe(true);
     expect((error as ExpiredChangeTokenError).code).toBe('0x80044352');
     expect(h.sleeps).toEqual([]);
+    h.client.close();
+  });
+
+  it('refuses a deltaLink to another origin: it would carry the token there on the next run', async () => {
+    const h = harness(server);
+    server.script(
+      json(200, {
+        value: [{ accountid: 'a1' }],
+        '@odata.deltaLink': 'https://attacker.example.com/api/data/v9.2/accounts?$deltatoken=1',
+      }),
+    );
+    const pages: ChangePage[] = [];
+    const error = await (async () => {
+      for await (const page of h.client.changePages({
+        kind: 'full',
+        entitySet: 'accounts',
+        select: ['accountid'],
+      }))
+        pages.push(page);
+    })().catch((e: unknown) => e);
+    expect((error as DataverseError).code).toBe('ForeignLink');
+    expect(pages).toHaveLength(0);
     h.client.close();
   });
 
