@@ -32,10 +32,11 @@ function app.
 Commands:
   health    Print the health report (application/health+json) that GET /api/health returns.
             Exit 0 for pass or warn, 1 for fail.
-  doctor    Check step by step: settings, managed identity token, Key Vault read, credential
-            expiry and, per environment, Entra token, WhoAmI, change tracking on Account and a
-            first page of accounts. Prints PASS|FAIL|WARN|SKIP per step and the fix for each
-            failure. Exit 0 when nothing failed, 1 otherwise.
+  doctor    Check step by step: settings, managed identity token, Key Vault read, per
+            environment Entra token, WhoAmI, change tracking on Account and a first page of
+            accounts, then the credential version in use and its expiry. Prints
+            PASS|FAIL|WARN|SKIP per step and the fix for each failure or warning. Exit 0 when
+            nothing failed, 1 otherwise.
   sync      Sync accounts into the configured target, like the accountSync timer. Exit 1 if any
             environment failed, 3 if another run holds an environment's lease (nothing synced
             there; the line says when the lease expires), 130 when stopped with Ctrl-C (the

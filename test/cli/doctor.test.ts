@@ -12,8 +12,9 @@ const ALL_STEPS = [
   'settings',
   'managed identity token',
   'Key Vault read',
-  'credential expiry',
   ...ENVIRONMENT_STEPS,
+  'credential version',
+  'credential expiry',
 ];
 
 let cli: CliBed;
@@ -45,7 +46,7 @@ describe('dataverse-s2s doctor', () => {
     expect(steps.get('contoso / first page of accounts')?.detail).toMatch(
       /^5 rows on the first page/,
     );
-    expect(run.stdout).toMatch(/doctor: 8 passed, 0 warned, 0 failed, 0 skipped/);
+    expect(run.stdout).toMatch(/doctor: 9 passed, 0 warned, 0 failed, 0 skipped/);
   });
 
   it('fails at WhoAmI with the Application users fix when the application user is missing', async () => {
@@ -84,6 +85,40 @@ describe('dataverse-s2s doctor', () => {
       expect(run.code).toBe(1);
     } finally {
       cli.bed.keyVault.grant(cli.bed.ids.managedIdentityObjectId);
+    }
+  });
+
+  it('warns at credential version with the fix while a new Key Vault secret is not on the app registration yet', async () => {
+    const before = await cli.run(['doctor']);
+    const olderVersion = /the current version ([0-9a-f]{32}) is in use/.exec(
+      doctorSteps(before.stdout).get('credential version')?.detail ?? '',
+    )?.[1];
+    expect(olderVersion).toBeDefined();
+    const newVersion = cli.bed.rotateSecret({ removeOld: false, addToEntra: false });
+    try {
+      const run = await cli.run(['doctor']);
+
+      const steps = doctorSteps(run.stdout);
+      for (const step of ENVIRONMENT_STEPS) expect(steps.get(step)?.status).toBe('PASS');
+      expect(steps.get('credential version')?.status).toBe('WARN');
+      expect(steps.get('credential version')?.detail).toContain(
+        `Entra ID rejects the current version ${newVersion} of Key Vault secret '${cli.bed.ids.credentialName}' (AADSTS7000215`,
+      );
+      expect(steps.get('credential version')?.detail).toContain(
+        `the app uses the older version ${olderVersion ?? ''}`,
+      );
+      const fix = /credential version: .*\n\s+fix: (.*)/.exec(run.stdout)?.[1] ?? '';
+      expect(fix).toContain(`az ad app credential reset --id ${cli.bed.ids.clientId} --append`);
+      expect(fix).toContain(`--version ${olderVersion ?? ''} --query value -o tsv`);
+      // The expiry judged is the older version's, the one in use.
+      expect(steps.get('credential expiry')?.status).toBe('PASS');
+      expect(run.stdout).toMatch(/doctor: 8 passed, 1 warned, 0 failed, 0 skipped/);
+      expect(run.code).toBe(0);
+    } finally {
+      cli.bed.entra.addSecret(cli.bed.ids.clientId, {
+        value: cli.bed.clientSecret,
+        expiresOn: new Date(Date.now() + 90 * 24 * 3600 * 1000),
+      });
     }
   });
 

@@ -85,7 +85,7 @@ export interface TestBed {
   readonly ids: TestBedIds;
   /** The client secret registered in Entra and stored in Key Vault (secret mode). */
   readonly clientSecret: string;
-  /** The client certificate registered in Entra and stored in Key Vault (certificate mode). */
+  /** The current client certificate in Key Vault (certificate mode); after a renewal, the new one. */
   readonly clientCertificate: ClientCertificate;
   /** App settings that run the app against the bed (the local.settings.json `Values`). */
   appSettings(): Record<string, string>;
@@ -93,8 +93,21 @@ export interface TestBed {
   processEnvironment(): Record<string, string>;
   /** Every secret the bed planted or issued, for leak scans of logs and responses. */
   plantedSecrets(): string[];
-  /** Rotation: a new secret in Entra (the old one removed unless told otherwise) and a new Key Vault version; returns the version. */
-  rotateSecret(options?: { removeOld?: boolean; expiresOn?: Date }): string;
+  /**
+   * Rotation: a new secret in Entra (the old one removed unless told otherwise; none added with
+   * `addToEntra: false`, as when the new value reaches Key Vault first) and a new Key Vault
+   * version; returns the version.
+   */
+  rotateSecret(options?: { removeOld?: boolean; expiresOn?: Date; addToEntra?: boolean }): string;
+  /**
+   * Key Vault's AutoRenew (certificate mode): a new certificate with a new key pair and so a new
+   * thumbprint, stored as a new version in the same format. Entra does not know it until the
+   * test uploads it (`entra.addCertificate`), as `az ad app credential reset --append` would.
+   */
+  renewCertificate(options?: { lifetimeDays?: number }): {
+    version: string;
+    certificate: ClientCertificate;
+  };
   stop(): Promise<void>;
 }
 
@@ -178,24 +191,22 @@ async function assemble(
   keyVault.grant(ids.managedIdentityObjectId);
 
   let clientSecret = newSecretValue();
-  const clientCertificate = createClientCertificate({
+  let clientCertificate = createClientCertificate({
     commonName: 'dataverse-sync',
     notAfter: expiresOn,
   });
+  const pem = options.certificateFormat === 'pem';
+  const storeCertificate = (certificate: ClientCertificate): string =>
+    keyVault.setSecret(ids.credentialName, pem ? certificate.pemBundle : certificate.pfxBase64, {
+      contentType: pem ? 'application/x-pem-file' : 'application/x-pkcs12',
+      expiresOn: certificate.notAfter,
+    });
   if (credentialType === 'secret') {
     entra.addSecret(ids.clientId, { value: clientSecret, expiresOn });
     keyVault.setSecret(ids.credentialName, clientSecret, { expiresOn });
   } else {
     entra.addCertificate(ids.clientId, clientCertificate.certPem);
-    const pem = options.certificateFormat === 'pem';
-    keyVault.setSecret(
-      ids.credentialName,
-      pem ? clientCertificate.pemBundle : clientCertificate.pfxBase64,
-      {
-        contentType: pem ? 'application/x-pem-file' : 'application/x-pkcs12',
-        expiresOn: clientCertificate.notAfter,
-      },
-    );
+    storeCertificate(clientCertificate);
   }
 
   const environments = options.environments ?? [
@@ -213,6 +224,7 @@ async function assemble(
   stops.push(() => dataverse.stop());
 
   const previousSecrets: string[] = [];
+  const previousCertificates: ClientCertificate[] = [];
   let azurite: RunningAzurite | undefined;
   if (options.azurite === true) {
     azurite = await startAzurite();
@@ -231,7 +243,9 @@ async function assemble(
     get clientSecret() {
       return clientSecret;
     },
-    clientCertificate,
+    get clientCertificate() {
+      return clientCertificate;
+    },
     appSettings: () => appSettingsFor(ids, credentialType, entra, keyVault, dataverse, azurite),
     processEnvironment: () => ({
       IDENTITY_ENDPOINT: managedIdentity.endpoint,
@@ -241,18 +255,28 @@ async function assemble(
     plantedSecrets: () => [
       clientSecret,
       ...previousSecrets,
-      clientCertificate.privateKeyPem.split('\n').slice(1, -2).join(''),
-      clientCertificate.pfxBase64.slice(0, 64),
+      ...[clientCertificate, ...previousCertificates].flatMap((certificate) => [
+        certificate.privateKeyPem.split('\n').slice(1, -2).join(''),
+        certificate.pfxBase64.slice(0, 64),
+      ]),
       managedIdentity.header,
       ...entra.tokens.issued.map((record) => record.token),
     ],
-    rotateSecret({ removeOld = true, expiresOn: newExpiry = expiresOn } = {}) {
+    rotateSecret({ removeOld = true, expiresOn: newExpiry = expiresOn, addToEntra = true } = {}) {
       const next = newSecretValue();
-      entra.addSecret(ids.clientId, { value: next, expiresOn: newExpiry });
+      if (addToEntra) entra.addSecret(ids.clientId, { value: next, expiresOn: newExpiry });
       if (removeOld) entra.removeSecret(ids.clientId, clientSecret);
       previousSecrets.push(clientSecret);
       clientSecret = next;
       return keyVault.setSecret(ids.credentialName, next, { expiresOn: newExpiry });
+    },
+    renewCertificate({ lifetimeDays = 365 } = {}) {
+      previousCertificates.push(clientCertificate);
+      clientCertificate = createClientCertificate({
+        commonName: 'dataverse-sync',
+        notAfter: new Date(Date.now() + lifetimeDays * DAY_IN_MS),
+      });
+      return { version: storeCertificate(clientCertificate), certificate: clientCertificate };
     },
     stop: stopAll,
   };

@@ -6,6 +6,7 @@ import type { CommonOptions } from '../args';
 import {
   checkCredentialExpiry,
   checkCredentialRead,
+  checkCredentialVersion,
   checkManagedIdentityToken,
 } from '../doctor/credentialSteps';
 import { DoctorReport } from '../doctor/doctorReport';
@@ -31,9 +32,10 @@ function settingsSummary(settings: Settings, origin: string): string {
 }
 
 /**
- * `doctor`: walks the path every operation takes — settings, managed identity, Key Vault,
- * credential expiry, then per environment Entra token, WhoAmI, change tracking and a first
- * page of accounts — using the runtime's own factories, and prints each failure's fix.
+ * `doctor`: walks the path every operation takes — settings, managed identity, Key Vault, then
+ * per environment Entra token, WhoAmI, change tracking and a first page of accounts, then the
+ * credential version in use and its expiry (known once Entra has answered) — using the
+ * runtime's own factories, and prints each failure's fix.
  */
 export async function runDoctorCommand(options: CommonOptions, io: CliIo): Promise<number> {
   const report = new DoctorReport(io.stdout);
@@ -55,10 +57,10 @@ export async function runDoctorCommand(options: CommonOptions, io: CliIo): Promi
     return Promise.resolve({ status: 'PASS', detail: settingsSummary(loaded, origin) });
   });
   if (settings === undefined) {
-    for (const step of ['managed identity token', 'Key Vault read', 'credential expiry']) {
+    for (const step of ['managed identity token', 'Key Vault read', 'environments']) {
       report.skip(step, 'skipped: settings failed');
     }
-    report.skip('environments', 'skipped: settings failed');
+    for (const step of CREDENTIAL_STEPS) report.skip(step, 'skipped: settings failed');
     return finish(report, io);
   }
   const valid = settings;
@@ -86,10 +88,39 @@ export async function runDoctorCommand(options: CommonOptions, io: CliIo): Promi
   } finally {
     for (const client of clients.values()) client.close();
   }
+  await checkCredentialInUse(valid, tokenProvider, report, stepSignal, credentialReady);
   return finish(report, io);
 }
 
-/** Managed identity (Key Vault only) → credential read → expiry. True when a credential was read. */
+/** The steps judged after the environments: which version Entra accepted, and its expiry. */
+const CREDENTIAL_STEPS = ['credential version', 'credential expiry'] as const;
+
+async function checkCredentialInUse(
+  settings: Settings,
+  tokenProvider: DataverseTokenProvider,
+  report: DoctorReport,
+  stepSignal: () => AbortSignal,
+  credentialReady: boolean,
+): Promise<void> {
+  if (!credentialReady) {
+    for (const step of CREDENTIAL_STEPS) report.skip(step, 'skipped: no credential was read');
+    return;
+  }
+  if (settings.credentialSource.kind === 'keyVault') {
+    await report.run('credential version', () =>
+      checkCredentialVersion(tokenProvider, stepSignal()),
+    );
+  } else {
+    report.skip('credential version', 'not applicable: local settings have no Key Vault versions');
+  }
+  // An expired credential is a FAIL; the environment steps above already showed Entra's answer
+  // and which environments are affected.
+  await report.run('credential expiry', () =>
+    checkCredentialExpiry(settings, tokenProvider, stepSignal(), new Date()),
+  );
+}
+
+/** Managed identity (Key Vault only) → credential read. True when a credential was read. */
 async function checkCredentialChain(
   settings: Settings,
   tokenProvider: DataverseTokenProvider,
@@ -104,7 +135,6 @@ async function checkCredentialChain(
     );
     if (!identityOk) {
       report.skip(readStep, 'skipped: managed identity token failed');
-      report.skip('credential expiry', 'skipped: managed identity token failed');
       return false;
     }
   } else {
@@ -113,19 +143,9 @@ async function checkCredentialChain(
       'not needed: KEY_VAULT_URL is not set, the credential comes from local settings',
     );
   }
-  const readOk = await report.run(readStep, () =>
+  return await report.run(readStep, () =>
     checkCredentialRead(settings, tokenProvider, stepSignal()),
   );
-  if (!readOk) {
-    report.skip('credential expiry', `skipped: ${readStep} failed`);
-    return false;
-  }
-  // An expired credential is a FAIL, but the environment steps still run: Entra's answer
-  // confirms it and shows which environments are affected.
-  await report.run('credential expiry', () =>
-    checkCredentialExpiry(settings, tokenProvider, stepSignal(), new Date()),
-  );
-  return true;
 }
 
 function finish(report: DoctorReport, io: CliIo): number {

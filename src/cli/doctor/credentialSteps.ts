@@ -83,7 +83,34 @@ export async function checkCredentialRead(
   };
 }
 
-/** The same expiry judgement as the health check: fail when expired, warn when close. */
+/**
+ * Which Key Vault version authenticates, asked after the environments' token requests (Entra's
+ * answers decide it): WARN with the fix while an older version stands in for a current one Entra
+ * ID rejects, as the health check's credential:version does.
+ */
+export async function checkCredentialVersion(
+  tokenProvider: DataverseTokenProvider,
+  signal: AbortSignal,
+): Promise<StepOutcome> {
+  const description = await tokenProvider.describeCredential(signal);
+  const { fallback } = description;
+  if (fallback === undefined) {
+    return {
+      status: 'PASS',
+      detail: `the current version ${description.version ?? 'unknown'} is in use`,
+    };
+  }
+  return {
+    status: 'WARN',
+    detail: `${fallback.reason} Tokens work meanwhile; the app switches back by itself once Entra ID accepts the current version.`,
+    fix: fallback.fix,
+  };
+}
+
+/**
+ * The same expiry judgement as the health check, of the version in use (so asked after the
+ * token requests): fail when expired, warn when close.
+ */
 export async function checkCredentialExpiry(
   settings: Settings,
   tokenProvider: DataverseTokenProvider,

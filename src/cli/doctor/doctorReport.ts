@@ -3,9 +3,10 @@ import type { CliOutput } from '../io';
 
 export type StepStatus = 'PASS' | 'FAIL' | 'WARN' | 'SKIP';
 
-/** What a step found. A FAIL carries the operator's fix. */
+/** What a step found. A FAIL carries the operator's fix; a WARN may (it works, but not for long). */
 export type StepOutcome =
-  | { readonly status: 'PASS' | 'WARN'; readonly detail: string }
+  | { readonly status: 'PASS'; readonly detail: string }
+  | { readonly status: 'WARN'; readonly detail: string; readonly fix?: string }
   | { readonly status: 'FAIL'; readonly detail: string; readonly fix: string | undefined };
 
 const INDENT = '     ';
@@ -27,7 +28,7 @@ export function failureOutcome(step: string, error: unknown): StepOutcome {
 
 /**
  * Prints one line per step, `PASS|FAIL|WARN|SKIP <step>: <detail>`, with a `fix:` line under
- * each failure, and counts outcomes for the exit code and the closing line.
+ * each failure (and each warning that has one), and counts outcomes for the exit code and the closing line.
  */
 export class DoctorReport {
   private readonly counts: Record<StepStatus, number> = { PASS: 0, FAIL: 0, WARN: 0, SKIP: 0 };
@@ -40,7 +41,7 @@ export class DoctorReport {
 
   record(step: string, outcome: StepOutcome): void {
     this.print(outcome.status, step, outcome.detail);
-    if (outcome.status === 'FAIL' && outcome.fix !== undefined) {
+    if (outcome.status !== 'PASS' && outcome.fix !== undefined) {
       this.out.write(`${INDENT}fix: ${outcome.fix}\n`);
     }
   }

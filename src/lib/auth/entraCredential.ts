@@ -86,10 +86,13 @@ export class EntraCredentialCache {
     this.credentials.delete(key);
   }
 
-  /** Drops credentials built from material other than `materialKey` (after a rotation). */
-  retainOnly(materialKey: string): void {
+  /**
+   * Drops credentials built from material other than `materialKeys` (after a rotation; during
+   * a fallback both the current and the older version in use are kept).
+   */
+  retainOnly(materialKeys: readonly string[]): void {
     for (const [key, entry] of this.credentials) {
-      if (entry.materialKey !== materialKey) this.credentials.delete(key);
+      if (!materialKeys.includes(entry.materialKey)) this.credentials.delete(key);
     }
   }
 

@@ -1,12 +1,10 @@
-import { AuthenticationError, SanitizedError, summarizeError } from '../errors';
+import {
+  AuthenticationError,
+  CREDENTIAL_REJECTION_CODES,
+  SanitizedError,
+  summarizeError,
+} from '../errors';
 import type { CredentialType } from '../settings';
-
-/** Entra codes that mean "this secret or certificate is not (or no longer) accepted". */
-const CREDENTIAL_REJECTION_CODES: ReadonlySet<string> = new Set([
-  'AADSTS7000215',
-  'AADSTS7000222',
-  'AADSTS700027',
-]);
 
 /**
  * The `AADSTSnnnn` code in an Entra error text. MSAL puts it in the description

@@ -18,6 +18,7 @@ export {
 export type {
   AccessToken,
   CredentialDescription,
+  CredentialFallback,
   DataverseTokenProvider,
   TokenRequestOptions,
 } from './types';

@@ -19,9 +19,26 @@ export interface KeyVaultSecretLike {
   };
 }
 
+/** The part of a version's listed properties we use (structurally a `SecretProperties`). */
+export interface KeyVaultVersionLike {
+  readonly version?: string;
+  readonly enabled?: boolean;
+  readonly createdOn?: Date;
+  readonly notBefore?: Date;
+  readonly expiresOn?: Date;
+}
+
 /** The part of SecretClient we use: the seam tests may replace. */
 export interface SecretReader {
-  getSecret(name: string, options?: { abortSignal?: AbortSignal }): Promise<KeyVaultSecretLike>;
+  getSecret(
+    name: string,
+    options?: { version?: string; abortSignal?: AbortSignal },
+  ): Promise<KeyVaultSecretLike>;
+  /** Every version's properties, never a value; the SDK follows Key Vault's nextLink pages. */
+  listPropertiesOfSecretVersions(
+    name: string,
+    options?: { abortSignal?: AbortSignal },
+  ): AsyncIterable<KeyVaultVersionLike>;
 }
 
 /** Inputs of the default {@link SecretReader}: the real SecretClient. */
@@ -48,33 +65,37 @@ export interface KeyVaultMaterialSource {
   readonly logger: Logger;
 }
 
-/**
- * Reads the version-less secret (the current version) and turns it into credential material:
- * the value as client secret with `attributes.exp` as expiry, or a certificate (PFX or PEM)
- * with its notAfter.
- */
-export async function readKeyVaultMaterial(
-  source: KeyVaultMaterialSource,
-  signal?: AbortSignal,
-): Promise<CredentialMaterial> {
-  const failureContext: KeyVaultFailureContext = {
+function failureContextOf(source: KeyVaultMaterialSource): KeyVaultFailureContext {
+  return {
     vaultUrl: source.vaultUrl,
     secretName: source.secretName,
     principal: source.principal(),
     managedIdentityClientId: source.managedIdentityClientId,
   };
+}
+
+/**
+ * Reads the version-less secret (the current version), or the given `version`, and turns it into
+ * credential material: the value as client secret with `attributes.exp` as expiry, or a
+ * certificate (PFX or PEM) with its notAfter.
+ */
+export async function readKeyVaultMaterial(
+  source: KeyVaultMaterialSource,
+  signal?: AbortSignal,
+  version?: string,
+): Promise<CredentialMaterial> {
   let secret: KeyVaultSecretLike;
   try {
-    secret = await source.reader.getSecret(
-      source.secretName,
-      signal === undefined ? {} : { abortSignal: signal },
-    );
+    secret = await source.reader.getSecret(source.secretName, {
+      ...(version === undefined ? {} : { version }),
+      ...(signal === undefined ? {} : { abortSignal: signal }),
+    });
   } catch (error) {
-    throw toKeyVaultError(error, { ...failureContext, principal: source.principal() });
+    throw toKeyVaultError(error, failureContextOf(source));
   }
   const { value, properties } = secret;
-  const version = properties.version;
-  if (value === undefined || value === '' || version === undefined) {
+  const readVersion = properties.version;
+  if (value === undefined || value === '' || readVersion === undefined) {
     throw new AuthenticationError(
       `Key Vault secret '${source.secretName}' in ${source.vaultUrl} has no value`,
       {
@@ -87,7 +108,7 @@ export async function readKeyVaultMaterial(
     kind: 'keyVault',
     vaultUrl: source.vaultUrl,
     name: source.secretName,
-    version,
+    version: readVersion,
   } as const;
   if (source.credentialType === 'secret') {
     return { type: 'secret', secret: value, origin, expiresOn: properties.expiresOn };
@@ -96,7 +117,7 @@ export async function readKeyVaultMaterial(
     const certificate = certificateFromSecretValue(value, properties.contentType);
     if (certificate.sniffed) {
       source.logger.info(
-        `Key Vault secret '${source.secretName}' version ${version} has ${properties.contentType === undefined ? 'no content type' : `content type '${properties.contentType}'`}; recognised it as ${certificate.encoding === 'pem' ? 'PEM' : 'base64 PKCS#12 (PFX)'} by its content`,
+        `Key Vault secret '${source.secretName}' version ${readVersion} has ${properties.contentType === undefined ? 'no content type' : `content type '${properties.contentType}'`}; recognised it as ${certificate.encoding === 'pem' ? 'PEM' : 'base64 PKCS#12 (PFX)'} by its content`,
       );
     }
     const { pem, notAfter, thumbprintSha1, thumbprintSha256 } = certificate;
@@ -110,11 +131,29 @@ export async function readKeyVaultMaterial(
     const reason =
       error instanceof CertificateFormatError ? error.message : 'it could not be parsed';
     throw new AuthenticationError(
-      `Key Vault secret '${source.secretName}' version ${version} is not a usable certificate: ${reason}`,
+      `Key Vault secret '${source.secretName}' version ${readVersion} is not a usable certificate: ${reason}`,
       {
         step: 'certificate parse',
         hint: `import the certificate with its private key into Key Vault (PFX without password, or PEM with key and certificate) as a new version of '${source.secretName}'; DATAVERSE_CREDENTIAL_TYPE is 'certificate'`,
       },
     );
   }
+}
+
+/** Lists the secret's versions (properties only, no values), as Key Vault pages them. */
+export async function listKeyVaultVersions(
+  source: KeyVaultMaterialSource,
+  signal?: AbortSignal,
+): Promise<KeyVaultVersionLike[]> {
+  const versions: KeyVaultVersionLike[] = [];
+  try {
+    const pages = source.reader.listPropertiesOfSecretVersions(
+      source.secretName,
+      signal === undefined ? {} : { abortSignal: signal },
+    );
+    for await (const properties of pages) versions.push(properties);
+  } catch (error) {
+    throw toKeyVaultError(error, failureContextOf(source));
+  }
+  return versions;
 }

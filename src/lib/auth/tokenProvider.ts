@@ -1,140 +1,66 @@
-import type { TokenCredential } from '@azure/identity';
-
 import { AuthenticationError, describeError, summarizeError } from '../errors';
-import type { EnvironmentSettings, Settings } from '../settings';
-import { abortable, type Logger } from '../util';
+import type { EnvironmentSettings } from '../settings';
+import { abortable } from '../util';
 import {
   type CredentialMaterial,
   describeMaterial,
   materialId,
   secretStringsOf,
 } from './credentialMaterial';
-import {
-  createDefaultEntraCredential,
-  credentialCacheKey,
-  EntraCredentialCache,
-  type EntraCredentialInput,
-} from './entraCredential';
+import { credentialCacheKey, EntraCredentialCache } from './entraCredential';
 import {
   type EntraFailureContext,
   isCredentialRejection,
   parseEntraErrorCode,
   toEntraError,
 } from './entraErrors';
-import {
-  createDefaultSecretReader,
-  readKeyVaultMaterial,
-  type SecretReader,
-  type SecretReaderInput,
-} from './keyVaultSource';
-import { loadLocalMaterial } from './localSource';
-import {
-  createDefaultManagedIdentityCredential,
-  type ManagedIdentityChoice,
-  ObservedManagedIdentityCredential,
-} from './managedIdentity';
 import { MaterialStore, type RecheckOutcome } from './materialStore';
+import {
+  createCredentialSource,
+  resolveOptions,
+  type TokenProviderOptions,
+} from './tokenProviderOptions';
 import type { AccessToken, DataverseTokenProvider, TokenRequestOptions } from './types';
+import { VersionFallback } from './versionFallback';
 
-/** Factories for the SDK objects, replaceable in tests. */
-export interface AuthClientFactories {
-  createManagedIdentityCredential(choice: ManagedIdentityChoice): TokenCredential;
-  createSecretReader(input: SecretReaderInput): SecretReader;
-  createEntraCredential(input: EntraCredentialInput): TokenCredential;
-}
+export type { AuthClientFactories, TokenProviderOptions } from './tokenProviderOptions';
 
-export interface TokenProviderOptions {
-  readonly settings: Settings;
-  readonly logger: Logger;
-  /**
-   * True when the platform's managed identity endpoint is present (IDENTITY_ENDPOINT is set).
-   * Computed by the caller so that settings.ts stays the one place reading process.env.
-   */
-  readonly managedIdentityAvailable: boolean;
-  /** Current time in ms; defaults to Date.now. */
-  readonly clock?: () => number;
-  /** Re-read Key Vault when the cached material is older than this; default 1 hour. */
-  readonly keyVaultRefreshIntervalInMs?: number;
-  readonly factories?: Partial<AuthClientFactories>;
-}
-
-const ONE_HOUR_IN_MS = 3_600_000;
-const ONE_MINUTE_IN_MS = 60_000;
-
-interface ResolvedOptions {
-  readonly settings: Settings;
-  readonly logger: Logger;
-  readonly managedIdentityAvailable: boolean;
-  readonly clock: () => number;
-  readonly keyVaultRefreshIntervalInMs: number;
-  readonly factories: AuthClientFactories;
-}
-
-function resolveOptions(options: TokenProviderOptions): ResolvedOptions {
-  return {
-    settings: options.settings,
-    logger: options.logger,
-    managedIdentityAvailable: options.managedIdentityAvailable,
-    clock: options.clock ?? Date.now,
-    keyVaultRefreshIntervalInMs: options.keyVaultRefreshIntervalInMs ?? ONE_HOUR_IN_MS,
-    factories: {
-      createManagedIdentityCredential:
-        options.factories?.createManagedIdentityCredential ??
-        createDefaultManagedIdentityCredential,
-      createSecretReader: options.factories?.createSecretReader ?? createDefaultSecretReader,
-      createEntraCredential:
-        options.factories?.createEntraCredential ?? createDefaultEntraCredential,
-    },
-  };
-}
-
-/** Builds the function that reads the configured source once (Key Vault or local settings). */
-function createMaterialLoader(options: ResolvedOptions): () => Promise<CredentialMaterial> {
-  const { settings } = options;
-  const source = settings.credentialSource;
-  if (source.kind !== 'keyVault') return () => loadLocalMaterial(source, settings.credentialType);
-  const choice = {
-    managedIdentityAvailable: options.managedIdentityAvailable,
-    clientId: settings.managedIdentityClientId,
-  };
-  const identity = new ObservedManagedIdentityCredential(
-    options.factories.createManagedIdentityCredential(choice),
-    choice,
-  );
-  const reader = options.factories.createSecretReader({
-    vaultUrl: source.vaultUrl,
-    credential: identity,
-    disableChallengeResourceVerification: source.disableChallengeResourceVerification,
-  });
-  return () =>
-    readKeyVaultMaterial({
-      reader,
-      vaultUrl: source.vaultUrl,
-      secretName: source.name,
-      credentialType: settings.credentialType,
-      managedIdentityClientId: settings.managedIdentityClientId,
-      principal: () => identity.principal,
-      logger: options.logger,
-    });
+/** The Entra code when `error` is a rejection of the secret or certificate itself, else undefined. */
+function credentialRejection(error: unknown): string | undefined {
+  const code = parseEntraErrorCode(summarizeError(error).message);
+  return isCredentialRejection(code) ? code : undefined;
 }
 
 /**
  * Creates the token provider: reads the client secret or certificate (Key Vault through the
  * managed identity, or local settings), keeps one Entra credential per (tenant, client,
  * material version), and when Entra rejects Key Vault material re-reads the vault once and
- * retries with a new version (rotation without restart).
+ * retries with a new version (rotation without restart). When the vault holds nothing newer, it
+ * falls back to the newest older version Entra still accepts (a renewed certificate or a new
+ * secret not yet on the app registration) and switches back once the current one is accepted.
  */
 export function createTokenProvider(options: TokenProviderOptions): DataverseTokenProvider {
   const resolved = resolveOptions(options);
   const { settings, logger, factories } = resolved;
+  const source = createCredentialSource(resolved);
   const store = new MaterialStore({
-    load: createMaterialLoader(resolved),
+    load: source.load,
     canChange: settings.credentialSource.kind === 'keyVault',
     refreshIntervalInMs: resolved.keyVaultRefreshIntervalInMs,
-    refreshRetryInMs: Math.min(ONE_MINUTE_IN_MS, resolved.keyVaultRefreshIntervalInMs),
+    refreshRetryInMs: resolved.retryInMs,
     now: resolved.clock,
     logger,
   });
+  const fallback =
+    source.versions === undefined
+      ? undefined
+      : new VersionFallback({
+          ...source.versions,
+          recheckIntervalInMs: resolved.keyVaultRefreshIntervalInMs,
+          searchRetryInMs: resolved.retryInMs,
+          now: resolved.clock,
+          logger,
+        });
   const credentials = new EntraCredentialCache();
 
   function failureContext(
@@ -157,6 +83,14 @@ export function createTokenProvider(options: TokenProviderOptions): DataverseTok
         : {}),
     };
   }
+
+  const entraError = (
+    error: unknown,
+    environment: EnvironmentSettings,
+    material: CredentialMaterial,
+    note?: string,
+  ): AuthenticationError =>
+    toEntraError(error, failureContext(environment, material), secretStringsOf(material), note);
 
   async function requestToken(
     environment: EnvironmentSettings,
@@ -196,44 +130,54 @@ export function createTokenProvider(options: TokenProviderOptions): DataverseTok
     requestOptions: TokenRequestOptions = {},
   ): Promise<AccessToken> {
     const { signal } = requestOptions;
-    const material = await abortable(store.get(), signal);
+    const forceRefresh = requestOptions.forceRefresh ?? false;
+    const current = await abortable(store.get(), signal);
     const readSequence = store.readSequence;
-    // After a refresh brought a new version, credentials (and tokens) of the old one go.
-    credentials.retainOnly(materialId(material));
-    try {
-      return await requestToken(
-        environment,
-        material,
-        requestOptions.forceRefresh ?? false,
+    const older = fallback?.material;
+    // After a refresh brought a new version, credentials (and tokens) of others go.
+    credentials.retainOnly(
+      older === undefined ? [materialId(current)] : [materialId(current), materialId(older)],
+    );
+    if (fallback !== undefined && older !== undefined) {
+      // The recheck is shared and outlives this caller's deadline: no signal of its own.
+      const viaCurrent = await abortable(
+        fallback.tryCurrent(current, () => requestToken(environment, current, false, undefined)),
         signal,
       );
+      if (viaCurrent !== undefined) return viaCurrent;
+      try {
+        return await requestToken(environment, older, forceRefresh, signal);
+      } catch (error) {
+        if (signal?.aborted === true) throw error;
+        if (credentialRejection(error) === undefined) throw entraError(error, environment, older);
+        // Rejected itself (removed from the app registration): start over from the current one.
+        fallback.drop(older);
+      }
+    }
+    try {
+      return await requestToken(environment, current, forceRefresh, signal);
     } catch (error) {
       // The caller gave up (deadline): not an authentication problem, nothing to translate.
       if (signal?.aborted === true) throw error;
-      const code = parseEntraErrorCode(summarizeError(error).message);
-      if (!isCredentialRejection(code) || material.origin.kind !== 'keyVault') {
-        throw toEntraError(error, failureContext(environment, material), secretStringsOf(material));
+      if (credentialRejection(error) === undefined || current.origin.kind !== 'keyVault') {
+        throw entraError(error, environment, current);
       }
-      return await retryAfterRotation(environment, material, readSequence, error, signal);
+      return await recoverFromRejection(environment, current, readSequence, error, signal);
     }
   }
 
-  /** Entra rejected Key Vault material: re-read the vault once; retry once if it changed. */
-  async function retryAfterRotation(
+  /**
+   * Entra rejected Key Vault material: re-read the vault once and retry once if it changed;
+   * when that brings nothing Entra accepts, fall back to an older version it does accept.
+   */
+  async function recoverFromRejection(
     environment: EnvironmentSettings,
     rejected: CredentialMaterial,
     readSequence: number,
     rejection: unknown,
     signal: AbortSignal | undefined,
   ): Promise<AccessToken> {
-    const fail = (note: string): Error =>
-      toEntraError(
-        rejection,
-        failureContext(environment, rejected),
-        secretStringsOf(rejected),
-        note,
-      );
-    const code = parseEntraErrorCode(summarizeError(rejection).message) ?? 'no code';
+    const code = credentialRejection(rejection) ?? 'no code';
     logger.warn(
       `${environment.name}: Entra ID rejected the credential (${code}); re-reading Key Vault once for a rotated version`,
     );
@@ -241,28 +185,66 @@ export function createTokenProvider(options: TokenProviderOptions): DataverseTok
     try {
       outcome = await abortable(store.recheckAfterRejection(rejected, readSequence), signal);
     } catch (readError) {
-      throw fail(`re-reading Key Vault also failed: ${describeError(readError)}`);
-    }
-    if (!outcome.changed) throw fail('Key Vault holds no newer version');
-    credentials.retainOnly(materialId(outcome.material));
-    logger.info(
-      `${environment.name}: retrying with Key Vault version ${describeMaterial(outcome.material).version ?? 'unknown'}`,
-    );
-    try {
-      return await requestToken(environment, outcome.material, false, signal);
-    } catch (error) {
-      throw toEntraError(
-        error,
-        failureContext(environment, outcome.material),
-        secretStringsOf(outcome.material),
+      throw entraError(
+        rejection,
+        environment,
+        rejected,
+        `re-reading Key Vault also failed: ${describeError(readError)}`,
       );
+    }
+    let latest = { material: rejected, rejection, code };
+    if (outcome.changed) {
+      const { material } = outcome;
+      credentials.retainOnly([materialId(material)]);
+      logger.info(
+        `${environment.name}: retrying with Key Vault version ${describeMaterial(material).version ?? 'unknown'}`,
+      );
+      try {
+        return await requestToken(environment, material, false, signal);
+      } catch (error) {
+        const newCode = credentialRejection(error);
+        if (signal?.aborted === true) throw error;
+        if (newCode === undefined || fallback === undefined) {
+          throw entraError(error, environment, material);
+        }
+        latest = { material, rejection: error, code: newCode };
+      }
+    }
+    const newer = outcome.changed
+      ? `Key Vault's newer version ${describeMaterial(latest.material).version ?? 'unknown'} is rejected too`
+      : 'Key Vault holds no newer version';
+    if (fallback === undefined) throw entraError(rejection, environment, rejected, newer);
+    // The search is shared by concurrent callers and outlives this one's deadline.
+    const search = await abortable(
+      fallback.search(latest.material, latest.code, (material) =>
+        requestToken(environment, material, false, undefined),
+      ),
+      signal,
+    );
+    if (!search.found) {
+      throw entraError(
+        latest.rejection,
+        environment,
+        latest.material,
+        `${newer}, and ${search.note}`,
+      );
+    }
+    try {
+      return await requestToken(environment, search.material, false, signal);
+    } catch (error) {
+      if (signal?.aborted === true) throw error;
+      throw entraError(error, environment, search.material);
     }
   }
 
   return {
     getToken,
     async describeCredential(signal?: AbortSignal) {
-      return describeMaterial(await abortable(store.get(), signal));
+      const current = await abortable(store.get(), signal);
+      const inUse = fallback?.material ?? current;
+      const description = describeMaterial(inUse);
+      const fallbackInfo = fallback?.describe();
+      return fallbackInfo === undefined ? description : { ...description, fallback: fallbackInfo };
     },
   };
 }

@@ -5,12 +5,36 @@ export interface CredentialDescription {
   readonly type: CredentialType;
   /** Where it was read from: Key Vault (with the secret id's version), a setting, or a file. */
   readonly source: 'keyVault' | 'setting' | 'file';
-  /** Key Vault secret version (the last path segment of its id), when read from Key Vault. */
+  /**
+   * Key Vault secret version in use (the last path segment of its id): the current version, or
+   * during a {@link fallback} the older one Entra ID accepts.
+   */
   readonly version: string | undefined;
-  /** Secret: Key Vault `attributes.exp`. Certificate: `notAfter`. Undefined when unknown. */
+  /** Of the version in use. Secret: Key Vault `attributes.exp`. Certificate: `notAfter`. */
   readonly expiresOn: Date | undefined;
   /** Certificate only: SHA-256 thumbprint (hex) — public, useful to match the app registration. */
   readonly thumbprintSha256: string | undefined;
+  /** Set while an older Key Vault version is in use because Entra ID rejects the current one. */
+  readonly fallback?: CredentialFallback;
+}
+
+/**
+ * Entra ID rejects the current Key Vault version (a renewed certificate not yet uploaded to the
+ * app registration, a secret stored before it was added there), so tokens come from an older
+ * version it accepts. Tokens work; the operator has until that version expires to fix it.
+ */
+export interface CredentialFallback {
+  /** The version a version-less read returns, which Entra ID rejects. */
+  readonly currentVersion: string;
+  /** Certificate only: the current version's SHA-256 thumbprint, as the app registration lists it. */
+  readonly currentThumbprintSha256: string | undefined;
+  /** Entra's code for the current version: AADSTS700027, AADSTS7000215 or AADSTS7000222. */
+  readonly code: string;
+  /** Which version is rejected and why, and which one is in use, in one sentence. */
+  readonly reason: string;
+  /** The operator's fix, with the exact command. */
+  readonly fix: string;
+  readonly since: Date;
 }
 
 export interface AccessToken {

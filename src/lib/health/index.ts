@@ -1,10 +1,11 @@
 /**
  * Health: the checks per environment (token, WhoAmI, last sync, throttling) and the credential
- * expiry, cached and coalesced, bounded by a timeout, as application/health+json. It receives
+ * (expiry, and which Key Vault version is in use), cached and coalesced, bounded by a timeout, as application/health+json. It receives
  * what it needs (a health service, the token provider, clients, last-sync facts), never the
  * whole runtime.
  */
 export { credentialExpiryCheck } from './credentialExpiry';
+export { credentialVersionCheck } from './credentialVersion';
 export {
   type HealthHttpResponse,
   healthReportOrStartupFailure,

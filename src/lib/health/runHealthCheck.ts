@@ -1,9 +1,10 @@
-import type { DataverseTokenProvider } from '../auth';
+import type { AccessToken, DataverseTokenProvider } from '../auth';
 import type { DataverseClient } from '../dataverse';
 import { describeError } from '../errors';
 import type { EnvironmentSettings } from '../settings';
 import { withTimeout } from '../util';
 import { credentialExpiryCheck } from './credentialExpiry';
+import { credentialVersionCheck } from './credentialVersion';
 import { lastSyncCheck, type LastSyncFacts } from './lastSync';
 import { scheduleIntervalInMs } from './scheduleInterval';
 import { type HealthCheckResult, type HealthReport, worstStatus } from './types';
@@ -38,9 +39,20 @@ export async function runHealthCheck(deps: HealthDependencies): Promise<HealthRe
     checks.set(key, result);
   };
   const abort = new AbortController();
+  const attempts = deps.environments.map((env) => ({
+    env,
+    token: startToken(deps, env, abort.signal),
+  }));
   const work = Promise.all([
-    checkCredential(deps, record, pending),
-    ...deps.environments.map((env) => checkEnvironment(deps, env, record, pending, abort.signal)),
+    checkCredential(
+      deps,
+      record,
+      pending,
+      attempts.map(({ token }) => token),
+    ),
+    ...attempts.map(({ env, token }) =>
+      checkEnvironment(deps, env, record, pending, token, abort.signal),
+    ),
   ]);
   const outcome = await withTimeout(
     work.then(() => 'done' as const),
@@ -77,19 +89,42 @@ interface PendingStep {
 
 type Record_ = (key: string, result: HealthCheckResult) => void;
 
+/** An environment's token request, started at once so that the credential checks can wait for it. */
+interface TokenAttempt {
+  readonly token: Promise<AccessToken>;
+  readonly startedAt: number;
+}
+
+function startToken(
+  deps: HealthDependencies,
+  env: EnvironmentSettings,
+  signal: AbortSignal,
+): TokenAttempt {
+  const startedAt = performance.now();
+  return { token: deps.tokenProvider.getToken(env, { signal }), startedAt };
+}
+
 async function checkCredential(
   deps: HealthDependencies,
   record: Record_,
   pending: Map<string, PendingStep>,
+  tokens: readonly TokenAttempt[],
 ): Promise<void> {
   const key = 'credential:expiry';
   pending.set(key, {
     componentId: 'credential',
-    waitingFor: 'the credential (Key Vault or local settings)',
+    waitingFor:
+      "the credential (Key Vault or local settings) and Entra ID's answers to the token requests",
   });
   try {
+    // Which Key Vault version is in use (the current one, or an older one Entra ID accepts) is
+    // known only once Entra has answered: both checks judge that version.
+    await Promise.allSettled(tokens.map((attempt) => attempt.token));
     const credential = await deps.tokenProvider.describeCredential();
     record(key, credentialExpiryCheck(credential, deps.credentialExpiryWarningDays, deps.now()));
+    if (credential.source === 'keyVault') {
+      record('credential:version', credentialVersionCheck(credential, deps.now()));
+    }
   } catch (error) {
     record(key, failed('credential', deps.now(), error));
   }
@@ -100,6 +135,7 @@ async function checkEnvironment(
   env: EnvironmentSettings,
   record: Record_,
   pending: Map<string, PendingStep>,
+  token: TokenAttempt,
   signal: AbortSignal,
 ): Promise<void> {
   const url = env.url.replace(/\/+$/, '');
@@ -111,23 +147,26 @@ async function checkEnvironment(
   };
   for (const [step, what] of Object.entries(waitingFor))
     pending.set(`${env.name}:${step}`, { componentId: env.name, waitingFor: what });
-  await Promise.all([checkDataverse(deps, env, record, signal), checkLastSync(deps, env, record)]);
+  await Promise.all([
+    checkDataverse(deps, env, record, token, signal),
+    checkLastSync(deps, env, record),
+  ]);
 }
 
 async function checkDataverse(
   deps: HealthDependencies,
   env: EnvironmentSettings,
   record: Record_,
+  token: TokenAttempt,
   signal: AbortSignal,
 ): Promise<void> {
-  const tokenStarted = performance.now();
   try {
-    await deps.tokenProvider.getToken(env, { signal });
+    await token.token;
     record(`${env.name}:token`, {
       componentId: env.name,
       componentType: 'Entra ID token',
       status: 'pass',
-      observedValue: Math.round(performance.now() - tokenStarted),
+      observedValue: Math.round(performance.now() - token.startedAt),
       observedUnit: 'ms',
       time: deps.now().toISOString(),
     });

@@ -26,11 +26,13 @@ const DEFAULT_HEALTH_TIMEOUT_IN_MS = 20_000;
 export function createRuntimeTokenProvider(
   settings: Settings,
   logger: Logger,
+  keyVaultRefreshIntervalInMs?: number,
 ): DataverseTokenProvider {
   return createTokenProvider({
     settings,
     logger,
     managedIdentityAvailable: settings.managedIdentityEndpointAvailable,
+    ...(keyVaultRefreshIntervalInMs === undefined ? {} : { keyVaultRefreshIntervalInMs }),
   });
 }
 
@@ -66,7 +68,11 @@ export function createRuntimeDataverseClients(
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const settings = loadSettings(options.source);
   const logger = options.logger;
-  const tokenProvider = createRuntimeTokenProvider(settings, logger);
+  const tokenProvider = createRuntimeTokenProvider(
+    settings,
+    logger,
+    options.keyVaultRefreshIntervalInMs,
+  );
   await tokenProvider.describeCredential();
 
   const clients: ReadonlyMap<string, DataverseClient> = createRuntimeDataverseClients(

@@ -26,4 +26,9 @@ export interface RuntimeOptions {
   readonly logger: Logger;
   /** The whole health check's budget. Default 20 s, below any poller's timeout. */
   readonly healthTimeoutInMs?: number;
+  /**
+   * How often Key Vault is re-read, and, while an older version stands in for one Entra ID
+   * rejects, how often the current one is tried again. Default 1 hour.
+   */
+  readonly keyVaultRefreshIntervalInMs?: number;
 }

@@ -36,6 +36,7 @@ export function describeCertificateHealth(format: 'pfx' | 'pem'): void {
         'contoso:token': 'pass',
         'contoso:whoAmI': 'pass',
         'credential:expiry': 'pass',
+        'credential:version': 'pass',
       });
       expect(checkOf(call.report, 'contoso:lastSync').output).toBe(
         'No successful account sync yet.',

@@ -76,6 +76,7 @@ describe('GET /api/health through the registered function', () => {
       'contoso:token',
       'contoso:whoAmI',
       'credential:expiry',
+      'credential:version',
     ]);
     expect(report.checks['contoso:whoAmI']?.[0]).toMatchObject({
       status: 'pass',

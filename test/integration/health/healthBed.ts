@@ -26,6 +26,8 @@ export interface RuntimeChoice {
   /** App settings laid over the bed's (e.g. HEALTH_CACHE_SECONDS, DATAVERSE_ENVIRONMENTS). */
   readonly overrides?: Record<string, string>;
   readonly healthTimeoutInMs?: number;
+  /** Key Vault re-read and current-version recheck interval (default 1 hour). */
+  readonly keyVaultRefreshIntervalInMs?: number;
 }
 
 /** A memoised runtime getter, as the Functions app holds it (dropped again when it rejects). */
@@ -81,6 +83,9 @@ export async function startHealthBed(options: TestBedOptions = {}): Promise<Heal
             ...(choice.healthTimeoutInMs === undefined
               ? {}
               : { healthTimeoutInMs: choice.healthTimeoutInMs }),
+            ...(choice.keyVaultRefreshIntervalInMs === undefined
+              ? {}
+              : { keyVaultRefreshIntervalInMs: choice.keyVaultRefreshIntervalInMs }),
           });
         } catch (error) {
           logStartupFailure(logger, error);

@@ -55,6 +55,7 @@ describe('health with a Key Vault client secret across two tenants', () => {
       'contoso:token': 'pass',
       'contoso:whoAmI': 'pass',
       'credential:expiry': 'pass',
+      'credential:version': 'pass',
       'fabrikam:lastSync': 'pass',
       'fabrikam:throttling': 'pass',
       'fabrikam:token': 'pass',

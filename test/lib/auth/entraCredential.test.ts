@@ -57,7 +57,7 @@ describe('EntraCredentialCache', () => {
     cache.evict(a);
     expect(cache.getOrCreate(a, 'keyVault:v1', create)).not.toBe(first);
     cache.getOrCreate(credentialCacheKey('T1', 'C', 'keyVault:v2'), 'keyVault:v2', create);
-    cache.retainOnly('keyVault:v2');
+    cache.retainOnly(['keyVault:v2']);
     expect(cache.size).toBe(1);
     expect(created).toBe(4);
   });

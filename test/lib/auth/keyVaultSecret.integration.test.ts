@@ -141,6 +141,8 @@ describe('client secret from Key Vault through the managed identity', () => {
   });
 
   it('wrong secret: re-reads Key Vault once, then fails with 7000215 and the rotation hint', async () => {
+    // The only version: no older one Entra accepts to fall back to.
+    bed.vault.deleteSecret(SECRET_NAME);
     bed.vault.setSecret(SECRET_NAME, 'not-the-registered-secret-value');
     const { provider } = scenario.provider({ credentialType: 'secret' });
     const error = (await rejectionOf(provider.getToken(homeEnvironment))) as AuthenticationError;
@@ -154,6 +156,7 @@ describe('client secret from Key Vault through the managed identity', () => {
   it('expired secret: fails with 7000222 and says to rotate', async () => {
     const expired = 'expired~Secret.Value-000000000000';
     bed.entra.addSecret(CLIENT_ID, { value: expired, expiresOn: new Date(Date.now() - 60_000) });
+    bed.vault.deleteSecret(SECRET_NAME);
     bed.vault.setSecret(SECRET_NAME, expired, { expiresOn: new Date(Date.now() - 60_000) });
     const { provider } = scenario.provider({ credentialType: 'secret' });
     const error = (await rejectionOf(provider.getToken(homeEnvironment))) as AuthenticationError;

@@ -1,9 +1,14 @@
-import type { AccessToken, TokenCredential } from '@azure/identity';
 import { describe, expect, it } from 'vitest';
 
-import type { KeyVaultSecretLike, SecretReader } from '../../../src/lib/auth/keyVaultSource';
 import { createTokenProvider } from '../../../src/lib/auth/tokenProvider';
 import { AuthenticationError } from '../../../src/lib/errors';
+import {
+  entraCredentialFactory,
+  fakeEntra,
+  fakeVault,
+  keyVaultSource,
+  providerWith,
+} from './fakeSdk';
 import {
   capturingLogger,
   CLIENT_ID,
@@ -14,91 +19,6 @@ import {
   rejectionOf,
   settingsFor,
 } from './fixtures';
-
-/**
- * Unit tests with fake SDK objects: they check what the provider asks for and when. The same
- * behaviours run against the Entra / Key Vault / managed identity stand-ins in
- * tokenProvider.integration.test.ts.
- */
-
-interface FakeEntra {
-  /** Secrets Entra currently accepts. */
-  accepted: Set<string>;
-  created: { tenantId: string; secret: string }[];
-  requests: { tenantId: string; scope: string }[];
-}
-
-function fakeEntra(accepted: string[]): FakeEntra {
-  return { accepted: new Set(accepted), created: [], requests: [] };
-}
-
-function entraCredentialFactory(entra: FakeEntra) {
-  return (input: {
-    tenantId: string;
-    material: { type: string; secret?: string };
-  }): TokenCredential => {
-    const secret = input.material.type === 'secret' ? (input.material.secret ?? '') : 'certificate';
-    entra.created.push({ tenantId: input.tenantId, secret });
-    let cached: AccessToken | undefined;
-    return {
-      getToken: (scope: string | string[]) => {
-        if (cached !== undefined) return Promise.resolve(cached);
-        entra.requests.push({ tenantId: input.tenantId, scope: String(scope) });
-        if (!entra.accepted.has(secret)) {
-          return Promise.reject(
-            new Error(
-              `invalid_client: Error(s): 7000215 - Description: AADSTS7000215: Invalid client secret provided.`,
-            ),
-          );
-        }
-        cached = {
-          token: `token-${String(entra.requests.length)}`,
-          expiresOnTimestamp: Date.now() + 3_600_000,
-        };
-        return Promise.resolve(cached);
-      },
-    };
-  };
-}
-
-/** A vault whose current version the test changes; counts reads. */
-function fakeVault(initial: { version: string; value: string }) {
-  const state = { current: initial, reads: 0 };
-  const reader: SecretReader = {
-    getSecret: (): Promise<KeyVaultSecretLike> => {
-      state.reads += 1;
-      return Promise.resolve({
-        value: state.current.value,
-        properties: { version: state.current.version },
-      });
-    },
-  };
-  return { state, reader };
-}
-
-const keyVaultSource = {
-  kind: 'keyVault',
-  vaultUrl: 'https://kv.vault.azure.net',
-  name: 'dataverse-client-secret',
-  disableChallengeResourceVerification: false,
-} as const;
-
-function providerWith(
-  entra: FakeEntra,
-  vault: ReturnType<typeof fakeVault>,
-  logger = capturingLogger(),
-) {
-  return createTokenProvider({
-    settings: settingsFor({ credentialType: 'secret', credentialSource: keyVaultSource }),
-    logger,
-    managedIdentityAvailable: true,
-    factories: {
-      createManagedIdentityCredential: () => ({ getToken: () => Promise.resolve(null) }),
-      createSecretReader: () => vault.reader,
-      createEntraCredential: entraCredentialFactory(entra),
-    },
-  });
-}
 
 describe('createTokenProvider (fake SDK objects)', () => {
   it("asks for <environment url>/.default in each environment's own tenant, one credential per tenant", async () => {

@@ -89,6 +89,7 @@ describe('runHealthCheck', () => {
       'contoso:token',
       'contoso:whoAmI',
       'credential:expiry',
+      'credential:version',
     ]);
     expect(report.checks['contoso:whoAmI']?.[0]).toMatchObject({
       status: 'pass',
@@ -185,5 +186,71 @@ describe('runHealthCheck', () => {
       observedValue: 3,
     });
     expect(report.checks['contoso:lastSync']?.[0]?.status).toBe('warn');
+  });
+
+  it('judges the credential once Entra has answered: warns on credential:version and the expiry of the version in use', async () => {
+    // The provider learns that Entra rejects the current version only from the token request.
+    let answered = false;
+    const provider: DataverseTokenProvider = {
+      getToken: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        answered = true;
+        return { token: 't', expiresOnTimestamp: 0 };
+      },
+      describeCredential: () =>
+        Promise.resolve({
+          type: 'certificate',
+          source: 'keyVault',
+          version: answered ? 'older' : 'current',
+          expiresOn: new Date(now.getTime() + (answered ? 10 : 365) * 864e5),
+          thumbprintSha256: 'AB',
+          ...(answered
+            ? {
+                fallback: {
+                  currentVersion: 'current',
+                  currentThumbprintSha256: 'CD',
+                  code: 'AADSTS700027',
+                  reason: 'Entra ID rejects the current version current.',
+                  fix: 'az ad app credential reset --id c --keyvault kv --cert dv --append',
+                  since: now,
+                },
+              }
+            : {}),
+        }),
+    };
+    const report = await runHealthCheck(deps({ tokenProvider: provider }));
+
+    expect(report.status).toBe('warn');
+    expect(report.checks['contoso:token']?.[0]?.status).toBe('pass');
+    expect(report.checks['credential:version']?.[0]).toMatchObject({
+      status: 'warn',
+      observedValue: 'older',
+      currentVersion: 'current',
+      code: 'AADSTS700027',
+      output:
+        'Entra ID rejects the current version current. Tokens work; the app switches back by itself once Entra ID accepts the current version. Fix: az ad app credential reset --id c --keyvault kv --cert dv --append',
+    });
+    expect(report.checks['credential:expiry']?.[0]).toMatchObject({
+      status: 'warn',
+      observedValue: 10,
+      version: 'older',
+    });
+  });
+
+  it('has no credential:version check for a credential from local settings', async () => {
+    const local: DataverseTokenProvider = {
+      ...deps({}).tokenProvider,
+      describeCredential: () =>
+        Promise.resolve({
+          type: 'secret',
+          source: 'setting',
+          version: undefined,
+          expiresOn: undefined,
+          thumbprintSha256: undefined,
+        }),
+    };
+    const report = await runHealthCheck(deps({ tokenProvider: local }));
+    expect(report.checks['credential:version']).toBeUndefined();
+    expect(report.checks['credential:expiry']?.[0]?.status).toBe('pass');
   });
 });

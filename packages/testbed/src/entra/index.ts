@@ -41,6 +41,11 @@ export interface EntraStandIn {
   addCertificate(appId: string, certPem: string): string;
   /** Removes a certificate by hex SHA-256 or SHA-1 thumbprint. */
   removeCertificate(appId: string, thumbprintHex: string): void;
+  /** A copy of the app's registered secrets and certificates (PEM), e.g. to remove and restore them. */
+  credentialsOf(appId: string): {
+    secrets: { value: string; expiresOn: Date }[];
+    certificates: { certPem: string; thumbprintSha256Hex: string }[];
+  };
   /** Admin consent in `tenantId`: creates the service principal; returns its object id. */
   consent(appId: string, tenantId: string): string;
   revokeConsent(appId: string, tenantId: string): void;
@@ -165,6 +170,16 @@ export async function startEntra(options: EntraOptions): Promise<EntraStandIn> {
     addCertificate: (appId, certPem) => directory.addCertificate(appId, certPem),
     removeCertificate: (appId, thumbprintHex) => {
       directory.removeCertificate(appId, thumbprintHex);
+    },
+    credentialsOf: (appId) => {
+      const app = directory.app(appId);
+      return {
+        secrets: (app?.secrets ?? []).map(({ value, expiresOn }) => ({ value, expiresOn })),
+        certificates: (app?.certificates ?? []).map(({ certPem, thumbprintSha256Hex }) => ({
+          certPem,
+          thumbprintSha256Hex,
+        })),
+      };
     },
     consent: (appId, tenantId) => directory.consent(appId, tenantId),
     revokeConsent: (appId, tenantId) => {

@@ -5,6 +5,7 @@ import { FailureScript, type InjectedFailure, sendJson, startServer } from '../h
 import type { TestCertificates } from '../tls';
 import type { TokenAuthority } from '../tokens';
 import { authorizeRequest, VAULT_RESOURCE, type VaultIdentity } from './authorizeRequest';
+import { pageOf } from './listPage';
 import { SecretStore, type SecretVersion, type SecretVersionOptions } from './secretStore';
 
 export { KEY_VAULT_SECRETS_USER_ROLE_ID, VAULT_RESOURCE } from './authorizeRequest';
@@ -134,12 +135,17 @@ export async function startKeyVault(options: KeyVaultOptions): Promise<KeyVaultS
       return;
     }
 
+    const sendPage = (items: readonly unknown[], listUrl: string): void => {
+      const page = pageOf(items, requestUrl, listUrl);
+      if (page.ok) send(200, page.body);
+      else send(page.status, page.body);
+    };
     if (name === undefined) {
-      const value = store.names().flatMap((n) => {
+      const items = store.names().flatMap((n) => {
         const latest = store.get(n);
         return latest ? [itemOf(`${url}/secrets/${n}`, latest)] : [];
       });
-      send(200, { value, nextLink: null });
+      sendPage(items, `${url}/secrets`);
       return;
     }
     if (versionOrList === 'versions') {
@@ -148,10 +154,13 @@ export async function startKeyVault(options: KeyVaultOptions): Promise<KeyVaultS
         send(404, notFound(name));
         return;
       }
-      send(200, {
-        value: versions.map((v) => itemOf(`${url}/secrets/${name}/${v.version}`, v)),
-        nextLink: null,
-      });
+      // The REST reference promises no order, and the service's is not by age: a client must sort
+      // by `attributes.created` itself. Listing by version id keeps such clients honest.
+      const byId = [...versions].sort((a, b) => a.version.localeCompare(b.version));
+      sendPage(
+        byId.map((v) => itemOf(`${url}/secrets/${name}/${v.version}`, v)),
+        `${url}/secrets/${encodeURIComponent(name)}/versions`,
+      );
       return;
     }
     const secret = store.get(name, versionOrList);

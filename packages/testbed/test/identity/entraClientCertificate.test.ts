@@ -75,6 +75,22 @@ describe('Entra stand-in with @azure/identity ClientCertificateCredential', () =
     expect(error.message).toContain('AADSTS700027');
   });
 
+  it('renewal: a renewed certificate is refused until uploaded, then both work side by side', async () => {
+    const renewed = createClientCertificate({ commonName: 'sync-app' });
+    const error = await errorOf(credential(renewed.pemBundle).getToken(DATAVERSE_SCOPE));
+    expect(error.message).toContain('AADSTS700027');
+    expect(error.message).toContain(renewed.thumbprintSha256Hex.toUpperCase());
+
+    entra.addCertificate(APP_ID, renewed.certPem);
+    try {
+      // `az ad app credential reset --append` keeps the old certificate: both are accepted.
+      expect((await credential(renewed.pemBundle).getToken(DATAVERSE_SCOPE)).token).toBeTruthy();
+      expect((await credential(registered.pemBundle).getToken(DATAVERSE_SCOPE)).token).toBeTruthy();
+    } finally {
+      entra.removeCertificate(APP_ID, renewed.thumbprintSha256Hex);
+    }
+  });
+
   it('answers a tampered assertion signature with AADSTS700027 on the wire', async () => {
     const form = new URLSearchParams({
       grant_type: 'client_credentials',

@@ -16,6 +16,11 @@ const IDENTITY = {
 const APP_ID = 'aaaaaaaa-0000-4000-8000-00000000000a';
 const APP_SECRET = 'kv-app-secret';
 
+interface VersionsPage {
+  value: { id: string; attributes: Record<string, unknown> }[];
+  nextLink: string | null;
+}
+
 interface RestErrorLike extends Error {
   statusCode?: number;
   code?: string;
@@ -95,6 +100,95 @@ describe('Key Vault stand-in with @azure/keyvault-secrets SecretClient', () => {
       versions.push(properties.version);
     expect(versions).toHaveLength(2);
     expect(versions).toContain(first);
+  });
+
+  it('lists every version through nextLink pages (25 by default, else maxresults) with attributes, never values', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const expiresOn = new Date((now + 86400) * 1000);
+    const notBefore = new Date((now - 60) * 1000);
+    const created: string[] = [];
+    for (let i = 0; i < 27; i += 1) created.push(vault.setSecret('many-versions', `value-${i}`));
+    const last = vault.setSecret('many-versions', 'value-last', {
+      contentType: 'text/plain',
+      expiresOn,
+      notBefore,
+      tags: { renewed: 'yes' },
+    });
+    vault.disableVersion('many-versions', created[0] ?? '');
+
+    const listed = [];
+    for await (const properties of client.listPropertiesOfSecretVersions('many-versions'))
+      listed.push(properties);
+    expect(listed.map((p) => p.version).sort()).toEqual([...created, last].sort());
+    const newest = listed.find((p) => p.version === last);
+    expect(newest).toMatchObject({
+      name: 'many-versions',
+      enabled: true,
+      contentType: 'text/plain',
+      expiresOn,
+      notBefore,
+      tags: { renewed: 'yes' },
+      id: `${vault.url}/secrets/many-versions/${last}`,
+    });
+    expect(newest?.createdOn?.getTime()).toBeLessThanOrEqual(Date.now());
+    expect(listed.find((p) => p.version === created[0])?.enabled).toBe(false);
+    // Listing is metadata only: no value was read.
+    expect(vault.readCount('many-versions')).toBe(0);
+
+    const defaultPages = [];
+    for await (const page of client.listPropertiesOfSecretVersions('many-versions').byPage())
+      defaultPages.push(page.length);
+    expect(defaultPages).toEqual([25, 3]);
+    const smallPages = [];
+    for await (const page of client
+      .listPropertiesOfSecretVersions('many-versions')
+      .byPage({ maxPageSize: 10 }))
+      smallPages.push(page.length);
+    expect(smallPages).toEqual([10, 10, 8]);
+  });
+
+  it('answers the versions list on the wire with id, attributes, an absolute nextLink and null at the end', async () => {
+    vault.setSecret('wire-versions', 'a');
+    vault.setSecret('wire-versions', 'b');
+    const { token } = entra.tokens.issue({
+      tenantId: TENANT_A,
+      audience: 'https://vault.azure.net',
+      appId: IDENTITY.clientId,
+      objectId: IDENTITY.objectId,
+      lifetimeSeconds: 600,
+    });
+    const get = async (url: string): Promise<{ status: number; body: VersionsPage }> => {
+      const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+      return { status: response.status, body: (await response.json()) as VersionsPage };
+    };
+    const first = await get(
+      `${vault.url}/secrets/wire-versions/versions?maxresults=1&api-version=7.5`,
+    );
+    expect(first.status).toBe(200);
+    expect(first.body.value).toHaveLength(1);
+    const item = first.body.value[0];
+    expect(Object.keys(item ?? {}).sort()).toEqual(['attributes', 'id']);
+    expect(item?.id).toMatch(new RegExp(`^${vault.url}/secrets/wire-versions/[0-9a-f]{32}$`));
+    expect(item?.attributes.enabled).toBe(true);
+    expect(typeof item?.attributes.created).toBe('number');
+    expect(typeof item?.attributes.updated).toBe('number');
+    expect(first.body.value[0]).not.toHaveProperty('value');
+    expect(first.body.nextLink).toMatch(
+      new RegExp(
+        `^${vault.url}/secrets/wire-versions/versions\\?api-version=7\\.5&\\$skiptoken=[^&]+&maxresults=1$`,
+      ),
+    );
+    const second = await get(first.body.nextLink ?? '');
+    expect(second.body.value).toHaveLength(1);
+    expect(second.body.nextLink).toBeNull();
+    expect(second.body.value[0]?.id).not.toBe(first.body.value[0]?.id);
+
+    const tooMany = await fetch(
+      `${vault.url}/secrets/wire-versions/versions?maxresults=26&api-version=7.5`,
+      { headers: { authorization: `Bearer ${token}` } },
+    );
+    expect(tooMany.status).toBe(400);
+    expect(await tooMany.json()).toMatchObject({ error: { code: 'BadParameter' } });
   });
 
   it('serves a certificate as a PKCS#12 secret with an empty password and its content type', async () => {
