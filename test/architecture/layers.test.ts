@@ -19,9 +19,10 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   settings: ['util', 'errors'],
   auth: ['util', 'errors', 'settings'],
   dataverse: ['util', 'errors', 'http', 'settings'],
-  sync: ['util', 'errors', 'http', 'settings', 'dataverse'],
+  schema: ['util', 'errors', 'settings', 'dataverse'],
+  sync: ['util', 'errors', 'http', 'settings', 'dataverse', 'schema'],
   health: ['util', 'errors', 'settings', 'auth', 'dataverse'],
-  runtime: ['util', 'errors', 'http', 'settings', 'auth', 'dataverse', 'sync', 'health'],
+  runtime: ['util', 'errors', 'http', 'settings', 'auth', 'dataverse', 'schema', 'sync', 'health'],
 };
 
 function sourceFiles(dir: string): string[] {
