@@ -1,6 +1,6 @@
 import type { ContainerClient } from '@azure/storage-blob';
 
-import { codeOf, describeError, sanitizeError, statusOf } from '../errors';
+import { codeOf, statusOf } from '../errors';
 import type { Logger } from '../util';
 import { LeaseLostError } from './errors';
 import { storageError } from './storageErrors';
@@ -64,8 +64,11 @@ export class BlobLeaseProvider implements LeaseProvider {
         clearInterval(timer);
         // A renewal still in flight when the run released the lease: nothing left to stop.
         if (released) return;
+        // The SDK's RestError carries the request (a SAS in its URL, the Authorization header):
+        // only the sanitised storage error is logged and kept.
+        const failure = storageError('renew lease', environment, error);
         logger.error(
-          `account sync ${environment}: lease renewal failed, stopping the run: ${describeError(error)}`,
+          `account sync ${environment}: lease renewal failed, stopping the run: ${failure.describe()}`,
         );
         lost.abort(
           new LeaseLostError('The environment lease could not be renewed', {
@@ -73,7 +76,7 @@ export class BlobLeaseProvider implements LeaseProvider {
             environment,
             retryable: true,
             hint: 'Storage was unreachable or another run broke the lease; the next run resumes from the checkpoint.',
-            cause: sanitizeError(error),
+            cause: failure.cause,
           }),
         );
       });
@@ -90,8 +93,9 @@ export class BlobLeaseProvider implements LeaseProvider {
           await leaseClient.releaseLease();
         } catch (error) {
           // Not fatal: the lease expires on its own.
+          const failure = storageError('release lease', environment, error);
           logger.warn(
-            `account sync ${environment}: could not release lease (it expires by itself): ${describeError(error)}`,
+            `account sync ${environment}: could not release lease (it expires by itself): ${failure.describe()}`,
           );
         }
       },
