@@ -43,24 +43,28 @@ afterAll(() => {
   Object.assign(process.env, savedEnvironment);
 });
 
+/** One GET /api/health through the registered function; its body is collected for the scan. */
+async function getHealth(): Promise<{ status: number; report: HealthReport }> {
+  const response = await health(
+    new HttpRequest({ method: 'GET', url: 'https://app.example/api/health' }),
+    new InvocationContext({
+      invocationId: 'startup-secrets',
+      functionName: 'health',
+      logHandler: (level, ...args) => {
+        visible.add(`log:${level}`, args.map(String).join(' '));
+      },
+    }),
+  );
+  if (typeof response.body !== 'string') throw new Error('expected a string body');
+  visible.add(`body:${String(response.status)}`, response.body);
+  return { status: response.status ?? 200, report: JSON.parse(response.body) as HealthReport };
+}
+
 describe('a connection string in ACCOUNT_SYNC_STORAGE', () => {
   it('fails the start with 503 app:startup, and no log line or body holds any part of the key', async () => {
-    const response = await health(
-      new HttpRequest({ method: 'GET', url: 'https://app.example/api/health' }),
-      new InvocationContext({
-        invocationId: 'startup-secrets',
-        functionName: 'health',
-        logHandler: (level, ...args) => {
-          visible.add(`log:${level}`, args.map(String).join(' '));
-        },
-      }),
-    );
+    const { status, report } = await getHealth();
 
-    expect(response.status).toBe(503);
-    if (typeof response.body !== 'string') throw new Error('expected a string body');
-    const body = response.body;
-    visible.add('body:503', body);
-    const report = JSON.parse(body) as HealthReport;
+    expect(status).toBe(503);
     expect(report.checks['app:startup']?.[0]?.status).toBe('fail');
     expect(findLeaks(visible.texts, [ACCOUNT_KEY])).toEqual([]);
     expect(findSecretShapes(visible.texts)).toEqual([]);
@@ -71,5 +75,22 @@ describe('a connection string in ACCOUNT_SYNC_STORAGE', () => {
       'ACCOUNT_SYNC_STORAGE: holds what looks like a storage connection string',
     );
     expect(startupLine).toContain('Example: ACCOUNT_SYNC_STORAGE=AzureWebJobsStorage');
+    // By default the body says which step failed and where to read the rest.
+    expect(report.output).toMatch(
+      /^settings: failed \[InvalidSettings\]\. Details and the fix: the function's log at \S+, or run dataverse-s2s doctor\.$/,
+    );
+  });
+
+  it('with HEALTH_DETAILED_ERRORS=true the body lists the setting problem, still without the key', async () => {
+    process.env.HEALTH_DETAILED_ERRORS = 'true';
+
+    const { status, report } = await getHealth();
+
+    expect(status).toBe(503);
+    expect(report.output).toContain(
+      'ACCOUNT_SYNC_STORAGE: holds what looks like a storage connection string',
+    );
+    expect(findLeaks(visible.texts, [ACCOUNT_KEY])).toEqual([]);
+    expect(findSecretShapes(visible.texts)).toEqual([]);
   });
 });

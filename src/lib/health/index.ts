@@ -5,10 +5,12 @@
  * whole runtime.
  */
 export { credentialExpiryCheck } from './credentialExpiry';
+export { failureSummary, whereToLook } from './failureOutput';
 export {
   type HealthHttpResponse,
   healthReportOrStartupFailure,
   healthResponse,
+  type HealthResponseOptions,
 } from './healthResponse';
 export {
   createHealthService,

@@ -26,4 +26,9 @@ export interface RuntimeOptions {
   readonly logger: Logger;
   /** The whole health check's budget. Default 20 s, below any poller's timeout. */
   readonly healthTimeoutInMs?: number;
+  /**
+   * Overrides HEALTH_DETAILED_ERRORS: the CLI's `health` runs in the operator's own terminal and
+   * always shows the full descriptions. Default: the setting.
+   */
+  readonly detailedHealthErrors?: boolean;
 }

@@ -50,6 +50,7 @@ export function settingsFor(input: {
       },
       maxRunSeconds: 240,
     },
+    healthDetailedErrors: false,
     healthCacheSeconds: 30,
     managedIdentityEndpointAvailable: true,
     credentialExpiryWarningDays: 14,

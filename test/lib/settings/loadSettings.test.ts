@@ -65,6 +65,7 @@ describe('loadSettings: defaults and normalisation', () => {
       maxRunSeconds: 1500,
     });
     expect(s.healthCacheSeconds).toBe(60);
+    expect(s.healthDetailedErrors).toBe(false);
     expect(s.credentialExpiryWarningDays).toBe(30);
   });
 
@@ -697,6 +698,6 @@ describe('SETTING_NAMES', () => {
       [...SETTING_NAMES].filter((n) => read.has(n)).sort(),
     );
     expect(new Set(SETTING_NAMES).size).toBe(SETTING_NAMES.length);
-    expect(SETTING_NAMES).toHaveLength(22);
+    expect(SETTING_NAMES).toHaveLength(23);
   });
 });
