@@ -20,7 +20,9 @@ export async function startHealthServer(source: SettingsSource): Promise<HealthS
   const runtime = memoizeRuntime(() => createRuntime({ source, logger: silentLogger }));
   await runtime.get();
   const server = createServer((_request, response) => {
-    void healthResponse(async () => (await runtime.get()).health, silentLogger).then(
+    void healthResponse(async () => (await runtime.get()).health, silentLogger, {
+      detailedErrors: false,
+    }).then(
       (answer) => {
         response.writeHead(answer.status, answer.headers).end(answer.body);
       },

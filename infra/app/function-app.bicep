@@ -146,6 +146,10 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     ACCOUNT_SYNC_MAX_RUN_SECONDS: string(accountSyncMaxRunSeconds)
     ACCOUNT_SYNC_PAGE_SIZE: string(accountSyncPageSize)
     HEALTH_CACHE_SECONDS: string(healthCacheSeconds)
+    // Anyone with a function key reads the health body: in Azure it names what failed and points
+    // to the log, never the vault, identity ids or az commands. Flip it in the portal for a short
+    // investigation; the next deployment turns it off again.
+    HEALTH_DETAILED_ERRORS: 'false'
     CREDENTIAL_EXPIRY_WARNING_DAYS: string(credentialExpiryWarningDays)
   }
 }

@@ -151,6 +151,21 @@ describe('dataverse-s2s health', () => {
       cli.bed.keyVault.grant(cli.bed.ids.managedIdentityObjectId);
     }
   });
+  it('shows each failing check with its full description and fix, unlike the endpoint by default', async () => {
+    const contoso = cli.bed.dataverse.environment('contoso');
+    contoso.removeApplicationUser(cli.bed.ids.clientId);
+    try {
+      const run = await cli.run(['health']);
+
+      expect(run.code).toBe(1);
+      const report = JSON.parse(run.stdout) as HealthReport;
+      expect(report.checks['contoso:whoAmI']?.[0]?.output).toContain(
+        `the application user for client id ${cli.bed.ids.clientId} does not exist in environment contoso: create it`,
+      );
+    } finally {
+      contoso.setApplicationUser(cli.bed.ids.clientId, { enabled: true });
+    }
+  });
 });
 
 describe('output of every command above', () => {

@@ -80,6 +80,10 @@ describe('settings parity', () => {
     );
   });
 
+  it('infra/ keeps HEALTH_DETAILED_ERRORS false: the health body is for anyone with a function key', () => {
+    expect(functionApp).toMatch(/^\s*HEALTH_DETAILED_ERRORS:\s*'false'$/m);
+  });
+
   it('README.md documents every setting', () => {
     const readmePath = join(repoRoot, 'README.md');
     expect(existsSync(readmePath), 'README.md exists').toBe(true);

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 
-import { type RunningAzurite, startAzurite } from './azurite';
+import { AZURITE_ACCOUNT_KEY, type RunningAzurite, startAzurite } from './azurite';
 import { type CertificateFiles, loadOrCreateCertificates } from './certificateFiles';
 import { type ClientCertificate, createClientCertificate } from './certificates';
 import { type DataverseSimulator, type SimEnvironmentOptions, startDataverse } from './dataverse';
@@ -91,8 +91,18 @@ export interface TestBed {
   appSettings(): Record<string, string>;
   /** Process environment the Azure SDK reads itself: the managed-identity endpoint, CA trust. */
   processEnvironment(): Record<string, string>;
-  /** Every secret the bed planted or issued, for leak scans of logs and responses. */
+  /**
+   * Every secret the bed planted or issued, for leak scans of logs and responses: the client
+   * secret (and its predecessors), the key material, the managed-identity header, every issued
+   * token, Azurite's account key when Azurite runs, and whatever a test added with
+   * {@link TestBed.plantSecret}.
+   */
   plantedSecrets(): string[];
+  /**
+   * Adds a secret a test put into the app's settings (a SAS signature, a function key in a
+   * webhook URL) to {@link TestBed.plantedSecrets}, so every leak scan looks for it too.
+   */
+  plantSecret(secret: string): void;
   /**
    * Rotation: a new secret in Entra (the old one removed unless told otherwise; none added with
    * `addToEntra: false`, as when the new value reaches Key Vault first) and a new Key Vault
@@ -225,6 +235,7 @@ async function assemble(
 
   const previousSecrets: string[] = [];
   const previousCertificates: ClientCertificate[] = [];
+  const testSecrets: string[] = [];
   let azurite: RunningAzurite | undefined;
   if (options.azurite === true) {
     azurite = await startAzurite();
@@ -261,7 +272,12 @@ async function assemble(
       ]),
       managedIdentity.header,
       ...entra.tokens.issued.map((record) => record.token),
+      ...(azurite === undefined ? [] : [AZURITE_ACCOUNT_KEY]),
+      ...testSecrets,
     ],
+    plantSecret(secret) {
+      testSecrets.push(secret);
+    },
     rotateSecret({ removeOld = true, expiresOn: newExpiry = expiresOn, addToEntra = true } = {}) {
       const next = newSecretValue();
       if (addToEntra) entra.addSecret(ids.clientId, { value: next, expiresOn: newExpiry });

@@ -24,6 +24,7 @@ export {
 } from './integrationError';
 export {
   redactSecrets,
+  redactSecretShapes,
   type SafeErrorSummary,
   SanitizedError,
   sanitizeError,

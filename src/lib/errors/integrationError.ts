@@ -1,3 +1,5 @@
+import { redactSecrets, redactSecretShapes } from './sanitize';
+
 /**
  * One error family for the whole app. Every failure an operator can see is an IntegrationError
  * (or a subclass callers branch on) that says which environment, which step, the service's
@@ -46,14 +48,18 @@ export class IntegrationError extends Error {
     this.hint = details.hint;
   }
 
-  /** One line for logs and health output: environment, step, code, message, fix, request id. */
+  /**
+   * One line for logs and health output: environment, step, code, message, fix, request id.
+   * Sanitised: a message or hint that quotes a URL or a service's text cannot carry a key,
+   * signature or token into a log line.
+   */
   describe(): string {
     const where = [this.environment, this.step].filter(Boolean).join(' / ');
     const code = this.code === undefined ? '' : ` [${this.code}]`;
     const status = this.status === undefined ? '' : ` (HTTP ${this.status})`;
     const hint = this.hint === undefined ? '' : ` Fix: ${this.hint}`;
     const request = this.requestId === undefined ? '' : ` (service request id ${this.requestId})`;
-    return `${where}: ${this.message}${code}${status}.${hint}${request}`;
+    return redactSecretShapes(`${where}: ${this.message}${code}${status}.${hint}${request}`);
   }
 }
 
@@ -101,9 +107,13 @@ export function ensureError(value: unknown): Error {
   }
 }
 
-/** The text an operator should read for any failure: `describe()` for ours, the message otherwise. */
+/**
+ * The text an operator should read for any failure: `describe()` for ours, the name and message
+ * otherwise — always through the sanitiser, since a raw SDK message can quote a SAS URL or a
+ * request body. Foreign messages are also capped in length.
+ */
 export function describeError(value: unknown): string {
-  if (isIntegrationError(value)) return value.describe();
+  if (isIntegrationError(value)) return redactSecretShapes(value.describe());
   const error = ensureError(value);
-  return `${error.name}: ${error.message}`;
+  return redactSecrets(`${error.name}: ${error.message}`);
 }

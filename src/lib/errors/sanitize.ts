@@ -16,6 +16,10 @@ export interface SafeErrorSummary {
 const MAX_MESSAGE_LENGTH = 600;
 const REDACTED = '[redacted]';
 
+// JSON properties whose string value is a credential (matched case-insensitively).
+const SECRET_JSON_FIELDS =
+  'client_secret|clientSecret|client_assertion|access_token|refresh_token|id_token|password|pwd|secret|value|AccountKey|SharedAccessKey|SharedAccessSignature|sasToken|sig';
+
 // Shapes that must never be printed, whatever produced them, with what replaces them.
 const REDACTIONS: readonly (readonly [RegExp, string])[] = [
   // PEM blocks: private keys, certificates, anything armoured (also a truncated one).
@@ -24,16 +28,49 @@ const REDACTIONS: readonly (readonly [RegExp, string])[] = [
   [/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, REDACTED],
   // Authorization header values.
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${REDACTED}`],
-  // Form fields and JSON properties that carry credentials.
+  // Storage Shared Key authorization: `SharedKey account:signature`.
+  [/\b(SharedKey(?:Lite)?)\s+([^\s:]+):[A-Za-z0-9+/=]+/g, `$1 $2:${REDACTED}`],
+  // Connection strings: a storage account key, a Service Bus/Event Hubs key, a whole SAS. A
+  // placeholder such as `AccountKey=<key>` in an example is left alone.
+  [/\b(AccountKey|SharedAccessKey|SharedAccessSignature)=(?!<)[^;\s"']+/gi, `$1=${REDACTED}`],
+  // URL query credentials: a function key (`code=`), a SAS signature, API keys. `code` only in
+  // a query, so an "error code=0x..." in prose survives.
   [
-    /\b(client_secret|client_assertion|assertion|access_token|refresh_token|password)=[^&\s"]*/gi,
+    /([?&](?:code|sig|api[-_]?key|subscription-key|access_token|client_secret)=)[^&\s"'#]+/gi,
+    `$1${REDACTED}`,
+  ],
+  // The same inside a URL that is itself URL-encoded (a redirect or callback parameter).
+  [/((?:%3F|%26)(?:code|sig)%3D)(?:(?!%26)[^&\s"'#])+/gi, `$1${REDACTED}`],
+  // A SAS token on its own (`sv=...&sig=...`), without the URL around it.
+  [/\b(sig)=(?!\[redacted\])[^&\s"'#;]+/gi, `$1=${REDACTED}`],
+  // Function keys sent as a header.
+  [/\b(x-functions-key)(["']?\s*[:=]\s*["']?)[^\s"',;&]+/gi, `$1$2${REDACTED}`],
+  // Form fields that carry credentials (token requests, ADO-style connection strings).
+  [
+    /\b(client_secret|client_assertion|assertion|access_token|refresh_token|password|pwd)=[^&;\s"']*/gi,
     `$1=${REDACTED}`,
   ],
+  // JSON properties that carry credentials, whole or escaped inside another JSON string.
   [
-    /"(client_secret|client_assertion|access_token|refresh_token|value)"\s*:\s*"[^"]*"/gi,
+    new RegExp(`"(${SECRET_JSON_FIELDS})"\\s*:\\s*"(?:[^"\\\\]|\\\\.)*"`, 'gi'),
     `"$1":"${REDACTED}"`,
   ],
+  [
+    new RegExp(`\\\\"(${SECRET_JSON_FIELDS})\\\\"\\s*:\\s*\\\\"(?:(?!\\\\")[^"])*\\\\"`, 'gi'),
+    `\\"$1\\":\\"${REDACTED}\\"`,
+  ],
 ];
+
+/**
+ * Removes every secret-shaped substring from `text` (keys, signatures, tokens, passwords),
+ * whatever its length: what `describe()` and `describeError()` apply to every text an operator
+ * reads. Idempotent: a redacted text comes back unchanged.
+ */
+export function redactSecretShapes(text: string): string {
+  let result = text;
+  for (const [pattern, replacement] of REDACTIONS) result = result.replace(pattern, replacement);
+  return result;
+}
 
 /**
  * Removes every known secret value and every secret-shaped substring from `text`, and caps its
@@ -45,7 +82,7 @@ export function redactSecrets(text: string, knownSecrets: readonly string[] = []
     // Very short strings would blank out ordinary words; real secrets are far longer.
     if (secret.length >= 8) result = result.split(secret).join(REDACTED);
   }
-  for (const [pattern, replacement] of REDACTIONS) result = result.replace(pattern, replacement);
+  result = redactSecretShapes(result);
   return result.length > MAX_MESSAGE_LENGTH ? `${result.slice(0, MAX_MESSAGE_LENGTH)}…` : result;
 }
 

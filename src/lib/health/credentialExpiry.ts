@@ -23,7 +23,7 @@ export function credentialExpiryCheck(
   if (credential.expiresOn === undefined) {
     const output =
       credential.source === 'keyVault'
-        ? 'Expiry unknown: set an expiration date on the Key Vault secret (az keyvault secret set-attributes --expires) so it can be warned about.'
+        ? 'Expiry unknown: set an expiration date on the Key Vault secret (its expires attribute) so it can be warned about.'
         : 'Expiry unknown for a credential read from local settings.';
     return { ...base, status: 'pass', output };
   }

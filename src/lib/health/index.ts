@@ -6,10 +6,12 @@
  */
 export { credentialExpiryCheck } from './credentialExpiry';
 export { credentialVersionCheck } from './credentialVersion';
+export { failureSummary, whereToLook } from './failureOutput';
 export {
   type HealthHttpResponse,
   healthReportOrStartupFailure,
   healthResponse,
+  type HealthResponseOptions,
 } from './healthResponse';
 export {
   createHealthService,

@@ -18,12 +18,17 @@ export interface LastSyncFacts {
     | undefined;
 }
 
-/** Warns when the last successful sync is older than three schedule intervals, or never happened. */
+/**
+ * Warns when the last successful sync is older than three schedule intervals, or never happened.
+ * The last run's error is quoted only with `detailedErrors` (HEALTH_DETAILED_ERRORS): it is a full
+ * description, which the accountSync function logged when the run failed.
+ */
 export function lastSyncCheck(
   environment: string,
   facts: LastSyncFacts,
   intervalInMs: number,
   now: Date,
+  detailedErrors: boolean,
 ): HealthCheckResult {
   const base = {
     componentId: environment,
@@ -33,7 +38,12 @@ export function lastSyncCheck(
       ? {}
       : { lastResyncAt: facts.lastResync.at, lastResyncReason: facts.lastResync.reason }),
   };
-  const lastError = facts.lastError === undefined ? '' : ` Last error: ${facts.lastError}`;
+  const lastError =
+    facts.lastError === undefined
+      ? ''
+      : detailedErrors
+        ? ` Last error: ${facts.lastError}`
+        : " The last run failed: details and the fix are in the accountSync function's log.";
   if (facts.lastSuccessAt === undefined) {
     return { ...base, status: 'warn', output: `No successful account sync yet.${lastError}` };
   }

@@ -2,9 +2,10 @@ import type { AccessToken, DataverseTokenProvider } from '../auth';
 import type { DataverseClient } from '../dataverse';
 import { describeError } from '../errors';
 import type { EnvironmentSettings } from '../settings';
-import { withTimeout } from '../util';
+import { type Logger, withTimeout } from '../util';
 import { credentialExpiryCheck } from './credentialExpiry';
 import { credentialVersionCheck } from './credentialVersion';
+import { failureSummary, whereToLook } from './failureOutput';
 import { lastSyncCheck, type LastSyncFacts } from './lastSync';
 import { scheduleIntervalInMs } from './scheduleInterval';
 import { type HealthCheckResult, type HealthReport, worstStatus } from './types';
@@ -21,6 +22,13 @@ export interface HealthDependencies {
   /** The whole check's budget: unfinished steps are reported as failed, never waited on. */
   readonly timeoutInMs: number;
   readonly now: () => Date;
+  /**
+   * HEALTH_DETAILED_ERRORS: a failing check's output is its full description and fix; otherwise
+   * only where it failed, its code and status, and where to read the rest (failureOutput.ts).
+   */
+  readonly detailedErrors: boolean;
+  /** Every failure is logged here in full, once per check run (the report is then cached). */
+  readonly logger: Logger;
 }
 
 /** A recent 429 (within this window) turns the throttling check into a warning. */
@@ -34,9 +42,12 @@ const RECENT_THROTTLING_WINDOW_IN_MS = 5 * 60 * 1000;
 export async function runHealthCheck(deps: HealthDependencies): Promise<HealthReport> {
   const checks = new Map<string, HealthCheckResult>();
   const pending = new Map<string, PendingStep>();
-  const record = (key: string, result: HealthCheckResult): void => {
+  const record = (key: string, result: HealthCheckResult): boolean => {
+    // A step that answers after the budget ran out was already reported (and logged) as hung.
+    if (!pending.has(key)) return false;
     pending.delete(key);
     checks.set(key, result);
+    return true;
   };
   const abort = new AbortController();
   const attempts = deps.environments.map((env) => ({
@@ -68,15 +79,23 @@ export async function runHealthCheck(deps: HealthDependencies): Promise<HealthRe
     }
     const time = deps.now().toISOString();
     for (const [key, { componentId, waitingFor }] of pending) {
+      // A slow checkpoint read says nothing about Dataverse access: it warns, as a storage
+      // error does, while a hung token or WhoAmI fails.
+      const status = key.endsWith(':lastSync') ? 'warn' : 'fail';
+      const budget = `No answer within the health check's ${deps.timeoutInMs} ms budget`;
+      const why = 'The service may be hung or throttling this application user';
+      const detail = `${budget} (step ${key}, waiting for ${waitingFor}). ${why}.`;
+      logFailure(deps, key, status, time, detail);
       checks.set(key, {
         componentId,
-        // A slow checkpoint read says nothing about Dataverse access: it warns, as a storage
-        // error does, while a hung token or WhoAmI fails.
-        status: key.endsWith(':lastSync') ? 'warn' : 'fail',
+        status,
         time,
-        output: `No answer within the health check's ${deps.timeoutInMs} ms budget (step ${key}, waiting for ${waitingFor}). The service may be hung or throttling this application user; see the function logs.`,
+        output: deps.detailedErrors
+          ? `${detail} See the function logs.`
+          : `${budget} (step ${key}). ${why}. ${whereToLook(time)}`,
       });
     }
+    pending.clear();
   }
   return assemble(checks, deps.now());
 }
@@ -87,7 +106,8 @@ interface PendingStep {
   readonly waitingFor: string;
 }
 
-type Record_ = (key: string, result: HealthCheckResult) => void;
+/** Records a step's result; false when the step was already reported as hung. */
+type Record_ = (key: string, result: HealthCheckResult) => boolean;
 
 /** An environment's token request, started at once so that the credential checks can wait for it. */
 interface TokenAttempt {
@@ -123,10 +143,12 @@ async function checkCredential(
     const credential = await deps.tokenProvider.describeCredential();
     record(key, credentialExpiryCheck(credential, deps.credentialExpiryWarningDays, deps.now()));
     if (credential.source === 'keyVault') {
+      // Known only now (a Key Vault source): registered and recorded in one go.
+      pending.set('credential:version', { componentId: 'credential', waitingFor: 'Key Vault' });
       record('credential:version', credentialVersionCheck(credential, deps.now()));
     }
   } catch (error) {
-    record(key, failed('credential', deps.now(), error));
+    recordFailure(deps, record, key, 'credential', error);
   }
 }
 
@@ -171,7 +193,7 @@ async function checkDataverse(
       time: deps.now().toISOString(),
     });
   } catch (error) {
-    record(`${env.name}:token`, failed(env.name, deps.now(), error));
+    recordFailure(deps, record, `${env.name}:token`, env.name, error);
     record(`${env.name}:whoAmI`, {
       componentId: env.name,
       status: 'fail',
@@ -197,7 +219,7 @@ async function checkDataverse(
       ...(who.dopHint === undefined ? {} : { dopHint: who.dopHint }),
     });
   } catch (error) {
-    record(`${env.name}:whoAmI`, failed(env.name, deps.now(), error));
+    recordFailure(deps, record, `${env.name}:whoAmI`, env.name, error);
   }
   recordThrottling(deps, env, record);
 }
@@ -238,14 +260,44 @@ async function checkLastSync(
     const facts = await deps.lastSync(env);
     const now = deps.now();
     const intervalInMs = await scheduleIntervalInMs(deps.syncSchedule, now);
-    record(key, lastSyncCheck(env.name, facts, intervalInMs, now));
+    record(key, lastSyncCheck(env.name, facts, intervalInMs, now, deps.detailedErrors));
   } catch (error) {
-    record(key, { ...failed(env.name, deps.now(), error), status: 'warn' });
+    // Storage trouble says nothing about Dataverse access: a warning, not a failure.
+    recordFailure(deps, record, key, env.name, error, 'warn');
   }
 }
 
-function failed(componentId: string, now: Date, error: unknown): HealthCheckResult {
-  return { componentId, status: 'fail', time: now.toISOString(), output: describeError(error) };
+/**
+ * A check that threw: answered with the detail or its summary as HEALTH_DETAILED_ERRORS says,
+ * and logged in full (by default the only place the detail goes) unless it came too late.
+ */
+function recordFailure(
+  deps: HealthDependencies,
+  record: Record_,
+  key: string,
+  componentId: string,
+  error: unknown,
+  status: 'warn' | 'fail' = 'fail',
+): void {
+  const time = deps.now().toISOString();
+  const detail = describeError(error);
+  const output = deps.detailedErrors ? detail : failureSummary(error, componentId, time);
+  if (record(key, { componentId, status, time, output })) {
+    logFailure(deps, key, status, time, detail);
+  }
+}
+
+/** The log line a summary in the body points to ("the function's log at <time>"). */
+function logFailure(
+  deps: HealthDependencies,
+  key: string,
+  status: 'warn' | 'fail',
+  time: string,
+  detail: string,
+): void {
+  const line = `Health check ${key} ${status === 'fail' ? 'failed' : 'warned'} at ${time}: ${detail}`;
+  if (status === 'fail') deps.logger.error(line);
+  else deps.logger.warn(line);
 }
 
 function assemble(checks: Map<string, HealthCheckResult>, now: Date): HealthReport {

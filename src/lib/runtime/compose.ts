@@ -121,6 +121,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         credentialExpiryWarningDays: settings.credentialExpiryWarningDays,
         timeoutInMs: options.healthTimeoutInMs ?? DEFAULT_HEALTH_TIMEOUT_IN_MS,
         now: () => new Date(),
+        detailedErrors: options.detailedHealthErrors ?? settings.healthDetailedErrors,
+        logger,
       }),
   });
 

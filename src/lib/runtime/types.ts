@@ -31,4 +31,9 @@ export interface RuntimeOptions {
    * rejects, how often the current one is tried again. Default 1 hour.
    */
   readonly keyVaultRefreshIntervalInMs?: number;
+  /**
+   * Overrides HEALTH_DETAILED_ERRORS: the CLI's `health` runs in the operator's own terminal and
+   * always shows the full descriptions. Default: the setting.
+   */
+  readonly detailedHealthErrors?: boolean;
 }

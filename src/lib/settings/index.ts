@@ -4,6 +4,7 @@
  * with a valid example; the result is deeply frozen and typed (either/or settings are
  * discriminated unions, so no caller re-checks a combination).
  */
+export { healthDetailedErrorsRequested } from './flag';
 export { loadSettings } from './load';
 export { readLocalSettingsValues } from './localSettings';
 export { DEFAULT_STORAGE_SETTING, SETTING_NAMES, STORAGE_SUFFIXES } from './names';

@@ -11,6 +11,7 @@ import { IntegrationError } from '../errors';
 import { parseCredential } from './credential';
 import { deepFreeze } from './deepFreeze';
 import { parseEnvironments } from './environments';
+import { booleanSetting } from './flag';
 import { parseAuthorityHost, parseClientId, parseManagedIdentity, parseTenant } from './identity';
 import { integerSetting } from './integer';
 import {
@@ -18,6 +19,7 @@ import {
   DATAVERSE_ENVIRONMENTS,
   DATAVERSE_URL,
   HEALTH_CACHE_SECONDS,
+  HEALTH_DETAILED_ERRORS,
 } from './names';
 import { managedIdentityEndpointAvailable } from './platform';
 import { ProblemList } from './problems';
@@ -46,6 +48,7 @@ export function loadSettings(env: SettingsSource = process.env): Settings {
   const authorityHost = parseAuthorityHost(env, problems);
   const sync = parseSync(env, parseStorage(env, problems), problems);
   const healthCacheSeconds = integerSetting(env, HEALTH_CACHE_SECONDS, 60, 0, 3600, problems);
+  const healthDetailedErrors = booleanSetting(env, HEALTH_DETAILED_ERRORS, false, problems);
   const credentialExpiryWarningDays = integerSetting(
     env,
     CREDENTIAL_EXPIRY_WARNING_DAYS,
@@ -77,6 +80,7 @@ export function loadSettings(env: SettingsSource = process.env): Settings {
     authorityHost,
     sync,
     healthCacheSeconds,
+    healthDetailedErrors,
     credentialExpiryWarningDays,
     managedIdentityEndpointAvailable: managedIdentityEndpointAvailable(env),
   });

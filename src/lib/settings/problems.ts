@@ -1,4 +1,5 @@
 import { ConfigurationError } from '../errors';
+import { isQuotable, shapeOf } from './valueShape';
 
 /** One invalid or missing setting: which, what is wrong, and a value that would be valid. */
 export interface SettingProblem {
@@ -10,7 +11,7 @@ export interface SettingProblem {
 /**
  * Collects every problem first, so an operator fixes all settings in one round instead of
  * redeploying once per error. Problem texts must never contain a secret value: callers pass
- * only descriptions (and, for non-secret settings, the offending value via {@link shown}).
+ * only descriptions, and the offending value only through {@link shown}.
  */
 export class ProblemList {
   private readonly problems: SettingProblem[] = [];
@@ -40,8 +41,13 @@ export class ProblemList {
   }
 }
 
-/** Quotes a non-secret value for a problem text, shortened so a pasted blob cannot flood logs. */
+/**
+ * The offending value for a problem text: quoted when it cannot be a secret, otherwise only its
+ * shape. Any setting can receive a pasted key by mistake, and a settings error reaches the log
+ * and the health endpoint, so no caller has to judge whether its setting is "non-secret".
+ */
 export function shown(value: string): string {
-  const short = value.length > 80 ? `${value.slice(0, 77)}...` : value;
-  return JSON.stringify(short);
+  return isQuotable(value)
+    ? JSON.stringify(value)
+    : `a value that is not repeated here (${shapeOf(value)})`;
 }

@@ -3,18 +3,10 @@ import { type ProblemList, shown } from './problems';
 import { readSetting, type SettingsSource } from './read';
 import type { StorageConnection } from './types';
 import { checkGuid, checkOriginUrl } from './values';
+import { looksLikeConnectionString } from './valueShape';
 
 const SETTING_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 const ACCOUNT_NAME = /^[a-z0-9]{3,24}$/;
-const CONNECTION_KEYS = ['usedevelopmentstorage', 'accountname', 'blobendpoint', 'tableendpoint'];
-
-/** True when the value parses as `Key=Value;...` and names an account, endpoint or the emulator. */
-function looksLikeConnectionString(value: string): boolean {
-  const pairs = value.split(';').filter((p) => p.trim() !== '');
-  if (pairs.length === 0 || !pairs.every((p) => /^\s*[A-Za-z]+\s*=/.test(p))) return false;
-  const keys = pairs.map((p) => p.slice(0, p.indexOf('=')).trim().toLowerCase());
-  return keys.some((k) => CONNECTION_KEYS.includes(k));
-}
 
 function serviceUri(
   env: SettingsSource,
@@ -87,6 +79,15 @@ export function parseStorage(
   problems: ProblemList,
 ): StorageConnection | undefined {
   const name = readSetting(env, ACCOUNT_SYNC_STORAGE) ?? DEFAULT_STORAGE_SETTING;
+  if (looksLikeConnectionString(name)) {
+    // The likeliest mistake, and the costliest: the value holds an account key.
+    problems.add(
+      ACCOUNT_SYNC_STORAGE,
+      `holds what looks like a storage connection string (not repeated here), but this setting takes the NAME of the app setting that holds one: put the connection string in ${DEFAULT_STORAGE_SETTING} (or another setting) and name that setting here`,
+      DEFAULT_STORAGE_SETTING,
+    );
+    return undefined;
+  }
   if (!SETTING_NAME.test(name)) {
     problems.add(
       ACCOUNT_SYNC_STORAGE,

@@ -77,6 +77,12 @@ export interface Settings {
   readonly sync: SyncSettings;
   readonly healthCacheSeconds: number;
   /**
+   * HEALTH_DETAILED_ERRORS: the health body carries each failure's full description and fix
+   * (vault, secret name, identity ids, tenants, `az` commands). Off by default: anyone with a
+   * function key reads the body; the detail is always in the function's log.
+   */
+  readonly healthDetailedErrors: boolean;
+  /**
    * True when the platform's managed-identity endpoint is present (IDENTITY_ENDPOINT): use
    * ManagedIdentityCredential; otherwise DefaultAzureCredential (a developer's own sign-in).
    */

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 
 import type { ContainerClient } from '@azure/storage-blob';
 
-import { codeOf, describeError, sanitizeError, statusOf } from '../errors';
+import { codeOf, sanitizeError, statusOf } from '../errors';
 import type { Logger } from '../util';
 import { LeaseLostError } from './errors';
 import { storageError } from './storageErrors';
@@ -82,12 +82,14 @@ export class BlobLeaseProvider implements LeaseProvider {
     const holder = `${hostname()} process ${String(process.pid)}`;
     const acquiredAt = new Date().toISOString();
     const stamp = async (): Promise<void> => {
-      await blob
-        .setMetadata(
+      try {
+        await blob.setMetadata(
           { holder, acquiredat: acquiredAt, renewedat: new Date().toISOString() },
           { conditions: { leaseId: leaseClient.leaseId } },
-        )
-        .catch(() => undefined); // only a courtesy to the next run: never a reason to stop
+        );
+      } catch {
+        // Only a courtesy to the next run: never a reason to stop.
+      }
     };
     await stamp();
 
@@ -118,7 +120,7 @@ export class BlobLeaseProvider implements LeaseProvider {
       );
       if (!lost.signal.aborted) {
         logger.error(
-          `account sync ${environment}: lease renewal failed, stopping the run: ${describeError(error)}`,
+          `account sync ${environment}: lease renewal failed, stopping the run: ${failure.describe()}`,
         );
         lost.abort(failure);
       }
@@ -164,8 +166,9 @@ export class BlobLeaseProvider implements LeaseProvider {
           await leaseClient.releaseLease();
         } catch (error) {
           // Not fatal: the lease expires on its own.
+          const failure = storageError('release lease', environment, error);
           logger.warn(
-            `account sync ${environment}: could not release lease (it expires by itself): ${describeError(error)}`,
+            `account sync ${environment}: could not release lease (it expires by itself): ${failure.describe()}`,
           );
         }
       },

@@ -1,12 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { checkOf, expectNoLeaks, type HealthBed, startHealthBed, statusesOf } from './healthBed';
+import {
+  checkOf,
+  expectNoLeaks,
+  expectNoOperatorDetail,
+  type HealthBed,
+  loggedDetailOf,
+  startHealthBed,
+  statusesOf,
+} from './healthBed';
 
 /**
  * The certificate matrix, shared by the PFX and the PEM test files (one bed per file: MSAL's
  * managed identity cache is process-wide). Documented outcomes: a registered certificate
  * passes and the report names it only by type, version and expiry; an unregistered one fails
- * every token check with AADSTS700027 and the thumbprints to look for on the app registration.
+ * every token check with AADSTS700027; the log names the thumbprints to look for on the app
+ * registration.
  */
 export function describeCertificateHealth(format: 'pfx' | 'pem'): void {
   let health: HealthBed;
@@ -70,11 +79,14 @@ export function describeCertificateHealth(format: 'pfx' | 'pem'): void {
         expect(call.report.status).toBe('fail');
         const token = checkOf(call.report, 'contoso:token');
         expect(token.status).toBe('fail');
-        expect(token.output).toContain(
+        expect(token.output).toMatch(/^contoso \/ Entra token: failed \[AADSTS700027\]/);
+        expectNoOperatorDetail(call, health.bed);
+        const logged = loggedDetailOf(health, call, 'contoso:token');
+        expect(logged).toContain(
           `contoso / Entra token: Entra ID rejected the certificate of app ${health.bed.ids.clientId}`,
         );
-        expect(token.output).toContain('[AADSTS700027]');
-        expect(token.output).toContain(
+        expect(logged).toContain('[AADSTS700027]');
+        expect(logged).toContain(
           `(SHA-1 thumbprint ${certificate.thumbprintSha1Hex.toUpperCase()}, SHA-256 ${certificate.thumbprintSha256Hex.toUpperCase()}) is not registered on app registration ${health.bed.ids.clientId}: upload its public certificate there ("Certificates & secrets")`,
         );
         expect(checkOf(call.report, 'contoso:whoAmI').status).toBe('fail');

@@ -3,10 +3,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   checkOf,
   closedPort,
+  DETAILED,
   environmentsSetting,
   expectNoLeaks,
+  expectNoOperatorDetail,
   type HealthBed,
+  loggedDetailOf,
   startHealthBed,
+  summaryOf,
   tokensIssuedFor,
 } from './healthBed';
 
@@ -14,8 +18,9 @@ import {
  * "The token works, the API calls fail": the application user is missing or disabled in the
  * environment, or the configured org URL is wrong. Documented outcome: the token check passes
  * (Entra accepts the credential for whatever resource URL is configured), the WhoAmI check
- * fails with Dataverse's code, the environment, the client id and where to fix it, and the
- * endpoint answers 503.
+ * fails with Dataverse's code and the environment, and the endpoint answers 503. The fix (the
+ * client id, where to create or activate the user) is in the log, and in the body only with
+ * HEALTH_DETAILED_ERRORS=true.
  */
 let health: HealthBed;
 
@@ -47,19 +52,25 @@ describe('application user problems', () => {
     expect(checkOf(call.report, 'contoso:token').status).toBe('pass');
     const whoAmI = checkOf(call.report, 'contoso:whoAmI');
     expect(whoAmI.status).toBe('fail');
-    expect(whoAmI.output).toContain('contoso / WhoAmI');
-    expect(whoAmI.output).toContain('The user is not a member of the organization.');
-    expect(whoAmI.output).toContain('[0x80072560] (HTTP 403)');
-    expect(whoAmI.output).toContain(
+    expect(whoAmI.output).toBe(
+      summaryOf('contoso / WhoAmI: failed [0x80072560] (HTTP 403)', whoAmI.time),
+    );
+    expectNoOperatorDetail(call, health.bed);
+    expect(call.body).not.toContain(health.bed.ids.clientId);
+    const logged = loggedDetailOf(health, call, 'contoso:whoAmI');
+    expect(logged).toContain('contoso / WhoAmI');
+    expect(logged).toContain('The user is not a member of the organization.');
+    expect(logged).toContain('[0x80072560] (HTTP 403)');
+    expect(logged).toContain(
       `the application user for client id ${health.bed.ids.clientId} does not exist in environment contoso: create it (Power Platform admin center → Environments → contoso → Settings → Users + permissions → Application users)`,
     );
-    expect(whoAmI.output).toMatch(/service request id [0-9a-f-]{36}/);
+    expect(logged).toMatch(/service request id [0-9a-f-]{36}/);
   });
 
-  it('a disabled application user fails WhoAmI with the hint to activate it', async () => {
+  it('a disabled application user fails WhoAmI with the hint to activate it (detailed body)', async () => {
     contoso().setApplicationUser(health.bed.ids.clientId, { enabled: false });
 
-    const call = await health.health(health.runtime());
+    const call = await health.health(health.runtime({ overrides: DETAILED }));
 
     expect(call.status).toBe(503);
     expect(checkOf(call.report, 'contoso:token').status).toBe('pass');
@@ -105,8 +116,8 @@ describe('wrong environment URL', () => {
     const whoAmI = checkOf(call.report, 'contoso:whoAmI');
     expect(whoAmI.status).toBe('fail');
     // Connection refused is retried as transient; the health budget (or, rarely, the retry
-    // limit) ends the wait. Either way the output names the URL that did not answer.
-    expect(whoAmI.output).toContain(wrongUrl);
+    // limit) ends the wait. Either way the log names the URL that did not answer.
+    expect(loggedDetailOf(health, call, 'contoso:whoAmI')).toContain(wrongUrl);
     const logged = health.visible.logLines().slice(logsBefore);
     expect(
       logged.some((line) =>
@@ -115,11 +126,12 @@ describe('wrong environment URL', () => {
     ).toBe(true);
   });
 
-  it('another host name for the org: the token audience differs, Dataverse answers 401 twice', async () => {
+  it('another host name for the org: the token audience differs, Dataverse answers 401 twice (detailed body)', async () => {
     const realUrl = contoso().url;
     const otherName = realUrl.replace('127.0.0.1', 'localhost');
     const getRuntime = health.runtime({
       overrides: {
+        ...DETAILED,
         DATAVERSE_ENVIRONMENTS: environmentsSetting(health.bed, (e) => ({ ...e, url: otherName })),
       },
     });

@@ -10,6 +10,7 @@ import {
   memoizeRuntime,
   type Runtime,
 } from '../../../src/lib/runtime';
+import { healthDetailedErrorsRequested } from '../../../src/lib/settings';
 import { findLeaks, findSecretShapes, type Leak, VisibleOutput } from '../support/leakScan';
 
 /** What the HTTP trigger would return, parsed: status, media type and the health+json report. */
@@ -31,7 +32,14 @@ export interface RuntimeChoice {
 }
 
 /** A memoised runtime getter, as the Functions app holds it (dropped again when it rejects). */
-export type RuntimeGetter = () => Promise<Runtime>;
+export interface RuntimeGetter {
+  (): Promise<Runtime>;
+  /** The settings it builds from, which the health call reads HEALTH_DETAILED_ERRORS from too. */
+  readonly source: Record<string, string>;
+}
+
+/** Overrides that turn on the detailed health body (HEALTH_DETAILED_ERRORS=true). */
+export const DETAILED = { HEALTH_DETAILED_ERRORS: 'true' } as const;
 
 /** One test bed per test file, plus the real health path wired to it and a leak collector. */
 export interface HealthBed {
@@ -41,7 +49,10 @@ export interface HealthBed {
   settings(overrides?: Record<string, string>): Record<string, string>;
   /** A fresh runtime (its own credentials, token caches, Dataverse clients, health cache). */
   runtime(choice?: RuntimeChoice): RuntimeGetter;
-  /** Calls healthResponse exactly as the HTTP function does and records the body for the scan. */
+  /**
+   * Calls healthResponse exactly as the HTTP function does (HEALTH_DETAILED_ERRORS read from the
+   * runtime's settings) and records the body for the scan.
+   */
   health(getRuntime: RuntimeGetter): Promise<HealthCall>;
   /** Every planted or issued secret (plus `extra`) found in the collected logs and bodies. */
   leaks(extra?: readonly string[]): Leak[];
@@ -75,10 +86,11 @@ export async function startHealthBed(options: TestBedOptions = {}): Promise<Heal
     visible,
     settings,
     runtime(choice: RuntimeChoice = {}): RuntimeGetter {
+      const source = settings(choice.overrides);
       const memo = memoizeRuntime(async () => {
         try {
           return await createRuntime({
-            source: settings(choice.overrides),
+            source,
             logger,
             ...(choice.healthTimeoutInMs === undefined
               ? {}
@@ -92,10 +104,12 @@ export async function startHealthBed(options: TestBedOptions = {}): Promise<Heal
           throw error;
         }
       });
-      return memo.get;
+      return Object.assign(() => memo.get(), { source });
     },
     async health(getRuntime: RuntimeGetter): Promise<HealthCall> {
-      const response = await healthResponse(async () => (await getRuntime()).health, logger);
+      const response = await healthResponse(async () => (await getRuntime()).health, logger, {
+        detailedErrors: healthDetailedErrorsRequested(getRuntime.source),
+      });
       visible.add(`body:${String(response.status)}`, response.body);
       return {
         status: response.status,
@@ -187,4 +201,55 @@ export function expectNoLeaks(health: HealthBed, extra: readonly string[] = []):
   // The issued tokens (Dataverse, Key Vault, managed identity) are part of the list.
   expect(health.bed.entra.tokens.issued.length).toBeGreaterThan(1);
   expect(health.leaks(extra)).toEqual([]);
+}
+
+/**
+ * What the default health body must not say to anyone with a function key: the vault URL, the
+ * secret's name, the identity's object and client ids, the tenants, an `az` command. Failures
+ * say where they happened and where to look; the function's log has the rest.
+ */
+export function expectNoOperatorDetail(call: HealthCall, bed: TestBed): void {
+  const details = [
+    bed.keyVault.url,
+    new URL(bed.keyVault.url).host,
+    bed.ids.credentialName,
+    bed.ids.managedIdentityObjectId,
+    bed.ids.managedIdentityClientId,
+    bed.ids.homeTenantId,
+    bed.ids.customerTenantId,
+    'az ',
+  ];
+  expect(details.filter((detail) => call.body.includes(detail))).toEqual([]);
+}
+
+/**
+ * The log line a failing check's summary points to ("the function's log at <time>"), which the
+ * check run wrote once, however often the cached report is read since. Returns its detail.
+ */
+export function loggedDetailOf(health: HealthBed, call: HealthCall, key: string): string {
+  const check = checkOf(call.report, key);
+  const verb = check.status === 'fail' ? 'failed' : 'warned';
+  const prefix = `Health check ${key} ${verb} at ${check.time}: `;
+  const lines = health.visible
+    .logLines()
+    .map((line) => line.slice(line.indexOf(': ') + 2))
+    .filter((message) => message.startsWith(prefix));
+  expect(lines).toHaveLength(1);
+  return (lines[0] ?? '').slice(prefix.length);
+}
+
+/** The same for a start that failed: the line logged at the time app:startup points to. */
+export function loggedStartupDetailOf(health: HealthBed, call: HealthCall): string {
+  const output = checkOf(call.report, 'app:startup').output ?? '';
+  const time = /the function's log at (\S+), or run dataverse-s2s doctor\.$/.exec(output)?.[1];
+  expect(time, output).toBeDefined();
+  const prefix = `error: Health check could not start at ${time ?? ''}: `;
+  const lines = health.visible.logLines().filter((line) => line.startsWith(prefix));
+  expect(lines).toHaveLength(1);
+  return (lines[0] ?? '').slice(prefix.length);
+}
+
+/** The default body's words for a failure at `time`: what failed, then where to look. */
+export function summaryOf(failed: string, time: string): string {
+  return `${failed}. Details and the fix: the function's log at ${time}, or run dataverse-s2s doctor.`;
 }

@@ -1,12 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { checkOf, expectNoLeaks, type HealthBed, startHealthBed, statusesOf } from './healthBed';
+import {
+  checkOf,
+  expectNoLeaks,
+  expectNoOperatorDetail,
+  type HealthBed,
+  loggedDetailOf,
+  startHealthBed,
+  statusesOf,
+} from './healthBed';
 
 /**
  * Multi-tenant: the app is registered in the home tenant (contoso) and fabrikam's tenant has
  * not granted admin consent. Documented outcome: contoso passes, fabrikam's token check fails
- * with AADSTS700016 and the admin-consent URL for fabrikam's tenant, the endpoint answers 503;
- * once consent is granted the next check passes without a restart.
+ * with AADSTS700016 (the log has the admin-consent URL for fabrikam's tenant; the body names no
+ * tenant), the endpoint answers 503; once consent is granted the next check passes without a
+ * restart.
  */
 let health: HealthBed;
 
@@ -42,14 +51,17 @@ describe('multi-tenant app without admin consent in the customer tenant', () => 
       'credential:expiry': 'pass',
     });
     const token = checkOf(call.report, 'fabrikam:token');
-    expect(token.output).toContain(
+    expect(token.output).toMatch(/^fabrikam \/ Entra token: failed \[AADSTS700016\]/);
+    expectNoOperatorDetail(call, health.bed);
+    const logged = loggedDetailOf(health, call, 'fabrikam:token');
+    expect(logged).toContain(
       `fabrikam / Entra token: Entra ID refused a token for app ${ids.clientId} in tenant ${ids.customerTenantId} [AADSTS700016]`,
     );
-    expect(token.output).toContain(
+    expect(logged).toContain(
       `an administrator of ${ids.customerTenantId} must grant admin consent: ${entra.authorityHost}/${ids.customerTenantId}/adminconsent?client_id=${ids.clientId}`,
     );
     // Not a credential rejection: no Key Vault re-read is attempted for a consent problem.
-    expect(token.output).not.toContain('Key Vault holds no newer version');
+    expect(logged).not.toContain('Key Vault holds no newer version');
     expect(checkOf(call.report, 'fabrikam:whoAmI').output).toContain('Not attempted');
 
     entra.consent(ids.clientId, ids.customerTenantId);

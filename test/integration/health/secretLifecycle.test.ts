@@ -1,11 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { checkOf, expectNoLeaks, type HealthBed, startHealthBed, statusesOf } from './healthBed';
+import {
+  checkOf,
+  DETAILED,
+  expectNoLeaks,
+  expectNoOperatorDetail,
+  type HealthBed,
+  loggedDetailOf,
+  loggedStartupDetailOf,
+  startHealthBed,
+  statusesOf,
+  summaryOf,
+} from './healthBed';
 
 /**
  * The client secret's life in Key Vault as the health endpoint sees it: a value Entra does not
  * know, an expired secret, a missing secret, a vault the managed identity may not read, and a
- * rotation picked up without a restart. Each scenario restores the vault afterwards.
+ * rotation picked up without a restart. Each scenario restores the vault afterwards. By default
+ * the body says which step failed with which code and points to the log, which holds the fix
+ * (vault, secret name, identity, the `az` command); HEALTH_DETAILED_ERRORS=true puts it in the
+ * body too.
  */
 let health: HealthBed;
 const DAY_IN_MS = 24 * 3600 * 1000;
@@ -42,20 +56,29 @@ describe('client secrets Entra ID rejects', () => {
     const version = storeOnlyVersion(wrongSecret, new Date(Date.now() + 90 * DAY_IN_MS));
     const readsBefore = health.bed.keyVault.readCount(ids().credentialName);
     try {
-      const call = await health.health(health.runtime());
+      const getRuntime = health.runtime();
+      const call = await health.health(getRuntime);
+      // A second poll within the cache window: the same report, no second log line.
+      const again = await health.health(getRuntime);
 
       expect(call.status).toBe(503);
       expect(call.contentType).toBe('application/health+json');
       expect(call.report.status).toBe('fail');
+      expect(again.body).toBe(call.body);
+      expectNoOperatorDetail(call, health.bed);
       for (const name of ['contoso', 'fabrikam']) {
         const token = checkOf(call.report, `${name}:token`);
         expect(token.status).toBe('fail');
-        expect(token.output).toContain(`${name} / Entra token`);
-        expect(token.output).toContain('[AADSTS7000215]');
-        expect(token.output).toContain(
+        expect(token.output).toBe(
+          summaryOf(`${name} / Entra token: failed [AADSTS7000215]`, token.time),
+        );
+        const logged = loggedDetailOf(health, call, `${name}:token`);
+        expect(logged).toContain(`${name} / Entra token`);
+        expect(logged).toContain('[AADSTS7000215]');
+        expect(logged).toContain(
           `the client secret in Key Vault secret '${ids().credentialName}' (version ${version}) in ${health.bed.keyVault.url} does not match any secret of app registration ${ids().clientId}: create a new client secret and store it in a new version of Key Vault secret '${ids().credentialName}'`,
         );
-        expect(token.output).toContain('Key Vault holds no newer version');
+        expect(logged).toContain('Key Vault holds no newer version');
         expect(checkOf(call.report, `${name}:whoAmI`).output).toBe(
           'Not attempted: no access token (see the token check).',
         );
@@ -69,12 +92,12 @@ describe('client secrets Entra ID rejects', () => {
     }
   });
 
-  it('an expired secret: AADSTS7000222 with the rotation fix, and the expiry check fails', async () => {
+  it('an expired secret: AADSTS7000222 with the rotation fix (detailed body), and the expiry check fails', async () => {
     const expiredOn = new Date(Date.now() - DAY_IN_MS);
     health.bed.entra.addSecret(ids().clientId, { value: expiredSecret, expiresOn: expiredOn });
     storeOnlyVersion(expiredSecret, expiredOn);
     try {
-      const call = await health.health(health.runtime());
+      const call = await health.health(health.runtime({ overrides: DETAILED }));
 
       expect(call.status).toBe(503);
       const token = checkOf(call.report, 'contoso:token');
@@ -107,12 +130,14 @@ describe('Key Vault problems at startup', () => {
       expect(Object.keys(call.report.checks)).toEqual(['app:startup']);
       const startup = checkOf(call.report, 'app:startup');
       expect(startup.status).toBe('fail');
-      expect(startup.output).toContain(
+      expect(startup.output).toMatch(/^Key Vault read: failed \[SecretNotFound\] \(HTTP 404\)\. /);
+      expect(call.report.output).toBe(startup.output);
+      expectNoOperatorDetail(call, health.bed);
+      const logged = loggedStartupDetailOf(health, call);
+      expect(logged).toContain(
         `Key Vault read: Key Vault has no secret '${ids().credentialName}' in ${health.bed.keyVault.url} [SecretNotFound] (HTTP 404).`,
       );
-      expect(startup.output).toContain(
-        `check DATAVERSE_CREDENTIAL_NAME ('${ids().credentialName}')`,
-      );
+      expect(logged).toContain(`check DATAVERSE_CREDENTIAL_NAME ('${ids().credentialName}')`);
     } finally {
       restoreGoodSecret();
     }
@@ -121,18 +146,25 @@ describe('Key Vault problems at startup', () => {
   it('a vault the identity may not read: 503 naming Forbidden and the role; recovers once granted', async () => {
     health.bed.keyVault.revoke(ids().managedIdentityObjectId);
     const getRuntime = health.runtime();
+    const fix = `the managed identity (object id ${ids().managedIdentityObjectId}, client id ${ids().managedIdentityClientId}) lacks 'Key Vault Secrets User' on vault ${health.bed.keyVault.url}: az role assignment create --role "Key Vault Secrets User" --assignee-object-id ${ids().managedIdentityObjectId}`;
     try {
       const refused = await health.health(getRuntime);
 
       expect(refused.status).toBe(503);
       const startup = checkOf(refused.report, 'app:startup');
       expect(startup.status).toBe('fail');
-      expect(startup.output).toContain(
+      const time = /log at (\S+),/.exec(startup.output ?? '')?.[1] ?? '';
+      expect(startup.output).toBe(summaryOf('Key Vault read: failed [Forbidden] (HTTP 403)', time));
+      expectNoOperatorDetail(refused, health.bed);
+      const logged = loggedStartupDetailOf(health, refused);
+      expect(logged).toContain(
         `Key Vault read: Key Vault refused to read secret '${ids().credentialName}' in ${health.bed.keyVault.url} [Forbidden] (HTTP 403).`,
       );
-      expect(startup.output).toContain(
-        `the managed identity (object id ${ids().managedIdentityObjectId}, client id ${ids().managedIdentityClientId}) lacks 'Key Vault Secrets User' on vault ${health.bed.keyVault.url}: az role assignment create --role "Key Vault Secrets User" --assignee-object-id ${ids().managedIdentityObjectId}`,
-      );
+      expect(logged).toContain(fix);
+
+      // Asked for, the body carries the same description and fix.
+      const detailed = await health.health(health.runtime({ overrides: DETAILED }));
+      expect(checkOf(detailed.report, 'app:startup').output).toContain(fix);
       expect(
         health.visible
           .logLines()

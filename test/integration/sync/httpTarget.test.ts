@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Runtime } from '../../../src/lib/runtime';
@@ -8,8 +10,12 @@ import { DEFAULT_SYNC_COLUMNS, startSyncBed, type SyncBed } from './syncBed';
 /**
  * The whole path into the http target: runtime built with ACCOUNT_SYNC_TARGET=http, the real
  * Dataverse client and simulator, the engine, and a webhook receiver on 127.0.0.1 that applies
- * rows by versionnumber and sweeps older generations on instruction.
+ * rows by versionnumber and sweeps older generations on instruction. The webhook URL carries a
+ * SAS signature and a function key, as a Logic Apps or Functions trigger URL does: both are
+ * planted, so the file's leak scan fails if any log line, error or checkpoint quotes them.
  */
+const SIGNATURE = encodeURIComponent(randomBytes(32).toString('base64'));
+const FUNCTION_KEY = randomBytes(40).toString('base64url');
 let sync: SyncBed;
 let receiver: WebhookReceiver;
 let runtime: Runtime;
@@ -21,10 +27,13 @@ beforeAll(async () => {
       { name: 'northwind', accounts: { count: 6_200, seed: 41 } },
       { name: 'webexpiry', accounts: { count: 200, seed: 42 } },
       { name: 'flaky', accounts: { count: 200, seed: 43 } },
+      { name: 'refused', accounts: { count: 50, seed: 44 } },
     ],
   });
+  sync.bed.plantSecret(SIGNATURE);
+  sync.bed.plantSecret(FUNCTION_KEY);
   receiver = new WebhookReceiver();
-  const url = await receiver.start();
+  const url = `${await receiver.start()}?api-version=2016-10-01&sv=1.0&sig=${SIGNATURE}&code=${FUNCTION_KEY}`;
   runtime = await sync.runtime({ ACCOUNT_SYNC_TARGET: 'http', ACCOUNT_SYNC_WEBHOOK_URL: url });
 });
 
@@ -120,10 +129,24 @@ describe('http target: full load then deltas', () => {
     expect(webhookDiff('flaky')).toEqual(NO_DIFFERENCE);
     expect((await sync.checkpoint('flaky'))?.deltaLink).toContain('$deltatoken=');
   });
+
+  it("a receiver that refuses (401) fails the run, naming the status but not the URL's keys", async () => {
+    receiver.failWith.push(401);
+    const report = await syncOnce('refused');
+    const error = report.results[0]?.error ?? '';
+    const lastError = (await sync.checkpoint('refused'))?.lastError ?? '';
+    // Scanned with the logs at the end of the file.
+    sync.visible.add('report:refused', `${error}\n${lastError}`);
+    expect(report.results[0]?.outcome).toBe('failed');
+    expect(error).toContain('Webhook answered HTTP 401');
+    expect(lastError).toContain('HTTP 401');
+  });
 });
 
 describe('secrets', () => {
-  it('no planted or issued secret appears in any log line of this file', () => {
+  it('no planted or issued secret appears in any log line, error or checkpoint of this file', () => {
+    expect(sync.bed.plantedSecrets()).toEqual(expect.arrayContaining([SIGNATURE, FUNCTION_KEY]));
+    expect(sync.visible.texts.some((text) => text.source === 'report:refused')).toBe(true);
     expect(sync.leaks()).toEqual([]);
   });
 });

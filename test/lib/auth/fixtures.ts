@@ -51,6 +51,7 @@ export function settingsFor(input: {
       maxRunSeconds: 240,
       pageSize: 5000,
     },
+    healthDetailedErrors: false,
     healthCacheSeconds: 30,
     managedIdentityEndpointAvailable: true,
     credentialExpiryWarningDays: 14,

@@ -1,16 +1,71 @@
 import { describe, expect, it } from 'vitest';
 
+import { ConfigurationError } from '../../../src/lib/errors';
 import { healthReportOrStartupFailure } from '../../../src/lib/health/healthResponse';
 import type { HealthService } from '../../../src/lib/health/healthService';
-import { silentLogger } from '../../../src/lib/util';
+import type { Logger } from '../../../src/lib/util';
+
+function capture(): Logger & { readonly lines: string[] } {
+  const lines: string[] = [];
+  return {
+    lines,
+    info: (m) => lines.push(`info: ${m}`),
+    warn: (m) => lines.push(`warn: ${m}`),
+    error: (m) => lines.push(`error: ${m}`),
+  };
+}
+
+const hanging = (): Promise<HealthService> => new Promise<HealthService>(() => undefined);
+const vaultRefusal = (): Promise<HealthService> =>
+  Promise.reject(
+    new ConfigurationError('KEY_VAULT_URL https://kv-contoso.vault.azure.net is not reachable', {
+      step: 'Key Vault read',
+      code: 'ENOTFOUND',
+      hint: 'az network private-dns link vnet create ...',
+    }),
+  );
 
 describe('healthReportOrStartupFailure', () => {
   it('answers with a failing app:startup check when the runtime hangs past the budget', async () => {
-    const hanging = new Promise<HealthService>(() => undefined);
-    const report = await healthReportOrStartupFailure(() => hanging, silentLogger, 20);
+    const logger = capture();
+    const report = await healthReportOrStartupFailure(hanging, logger, {
+      detailedErrors: false,
+      startupBudgetInMs: 20,
+    });
     expect(report.status).toBe('fail');
-    expect(report.checks['app:startup']?.[0]?.output).toMatch(
-      /startup: The app did not finish starting within 20 ms.*Fix: .*KEY_VAULT_URL/,
+    const output = report.checks['app:startup']?.[0]?.output ?? '';
+    expect(output).toMatch(
+      /^startup: failed \[StartupTimeout\]\. Details and the fix: the function's log at (\S+), or run dataverse-s2s doctor\.$/,
+    );
+    const time = /log at (\S+),/.exec(output)?.[1] ?? '';
+    expect(logger.lines).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^error: Health check could not start at ${time}: startup: The app did not finish starting within 20 ms.*Fix: .*KEY_VAULT_URL`,
+        ),
+      ),
+    ]);
+  });
+
+  it('keeps the failing step, code and status, but not the message or fix, out of the default body', async () => {
+    const logger = capture();
+    const report = await healthReportOrStartupFailure(vaultRefusal, logger, {
+      detailedErrors: false,
+    });
+    const body = JSON.stringify(report);
+    expect(report.output).toMatch(/^Key Vault read: failed \[ENOTFOUND\]\. Details and the fix/);
+    expect(body).not.toContain('kv-contoso');
+    expect(body).not.toContain('az ');
+    expect(logger.lines[0]).toContain('https://kv-contoso.vault.azure.net is not reachable');
+    expect(logger.lines[0]).toContain('Fix: az network private-dns');
+  });
+
+  it('with detailedErrors the body carries the full description and fix', async () => {
+    const report = await healthReportOrStartupFailure(vaultRefusal, capture(), {
+      detailedErrors: true,
+    });
+    expect(report.checks['app:startup']?.[0]?.output).toContain(
+      'Key Vault read: KEY_VAULT_URL https://kv-contoso.vault.azure.net is not reachable [ENOTFOUND]. Fix: az network private-dns',
     );
   });
 });

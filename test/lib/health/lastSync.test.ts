@@ -21,19 +21,26 @@ describe('lastSyncCheck', () => {
       { lastSuccessAt: new Date(now.getTime() - 14 * 60_000), lastError: undefined },
       interval,
       now,
+      false,
     );
     expect(result).toMatchObject({ status: 'pass', observedValue: 14 * 60, observedUnit: 's' });
   });
 
-  it('warns when older than three intervals, with the last error', () => {
-    const result = lastSyncCheck(
-      'contoso',
-      { lastSuccessAt: new Date(now.getTime() - 16 * 60_000), lastError: 'storage unreachable' },
-      interval,
-      now,
+  it('warns when older than three intervals, with the last error only in detailed mode', () => {
+    const facts = {
+      lastSuccessAt: new Date(now.getTime() - 16 * 60_000),
+      lastError: 'contoso / read checkpoint: storage unreachable',
+    };
+    const detailed = lastSyncCheck('contoso', facts, interval, now, true);
+    expect(detailed.status).toBe('warn');
+    expect(detailed.output).toContain('Last error: contoso / read checkpoint: storage unreachable');
+
+    const summary = lastSyncCheck('contoso', facts, interval, now, false);
+    expect(summary.status).toBe('warn');
+    expect(summary.output).not.toContain('storage unreachable');
+    expect(summary.output).toContain(
+      "The last run failed: details and the fix are in the accountSync function's log.",
     );
-    expect(result.status).toBe('warn');
-    expect(result.output).toContain('storage unreachable');
   });
 
   it('shows when and why the last full resync started', () => {
@@ -49,6 +56,7 @@ describe('lastSyncCheck', () => {
       },
       interval,
       now,
+      false,
     );
     expect(result).toMatchObject({
       status: 'pass',
@@ -76,6 +84,7 @@ describe('lastSyncCheck', () => {
       },
       interval,
       now,
+      false,
     );
     expect(result).toMatchObject({ status: 'warn', rejectedRows: 2 });
     expect(result.output).toMatch(
@@ -89,6 +98,7 @@ describe('lastSyncCheck', () => {
       { lastSuccessAt: undefined, lastError: undefined },
       interval,
       now,
+      false,
     );
     expect(result.status).toBe('warn');
     expect(result.output).toContain('No successful account sync yet');

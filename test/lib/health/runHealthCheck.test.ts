@@ -5,6 +5,7 @@ import type { ClientStats, DataverseClient, WhoAmIResult } from '../../../src/li
 import { AuthenticationError } from '../../../src/lib/errors';
 import { type HealthDependencies, runHealthCheck } from '../../../src/lib/health/runHealthCheck';
 import type { EnvironmentSettings } from '../../../src/lib/settings';
+import type { Logger } from '../../../src/lib/util';
 
 const contoso: EnvironmentSettings = {
   name: 'contoso',
@@ -17,6 +18,18 @@ const fabrikam: EnvironmentSettings = {
   tenantId: 't2',
 };
 const now = new Date('2026-11-23T12:00:00Z');
+const NOW_ISO = '2026-11-23T12:00:00.000Z';
+
+/** A logger that keeps `level: message` lines. */
+function capture(): Logger & { readonly lines: string[] } {
+  const lines: string[] = [];
+  return {
+    lines,
+    info: (m) => lines.push(`info: ${m}`),
+    warn: (m) => lines.push(`warn: ${m}`),
+    error: (m) => lines.push(`error: ${m}`),
+  };
+}
 
 const quietStats: ClientStats = {
   requests: 1,
@@ -75,8 +88,26 @@ function deps(overrides: Partial<HealthDependencies>): HealthDependencies {
     credentialExpiryWarningDays: 30,
     timeoutInMs: 5_000,
     now: () => now,
+    detailedErrors: false,
+    logger: capture(),
     ...overrides,
   };
+}
+
+/** What Key Vault's stand-in refusal names: vault, secret, identity, tenant, the az fix. */
+const VAULT = 'https://kv-contoso-integration.vault.azure.net';
+const OBJECT_ID = '6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f';
+const TENANT_ID = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+function keyVaultRefusal(): AuthenticationError {
+  return new AuthenticationError(
+    `Key Vault ${VAULT} refused to read secret 'dataverse-client' for the managed identity in tenant ${TENANT_ID}`,
+    {
+      step: 'Key Vault read',
+      status: 403,
+      code: 'Forbidden',
+      hint: `the managed identity (object id ${OBJECT_ID}) lacks 'Key Vault Secrets User' on vault ${VAULT}: az role assignment create --role "Key Vault Secrets User" --assignee-object-id ${OBJECT_ID}`,
+    },
+  );
 }
 
 describe('runHealthCheck', () => {
@@ -122,23 +153,92 @@ describe('runHealthCheck', () => {
     expect(report.checks['contoso:whoAmI']?.[0]?.status).toBe('pass');
     const token = report.checks['fabrikam:token']?.[0];
     expect(token?.status).toBe('fail');
-    expect(token?.output).toContain('fabrikam / Entra token');
-    expect(token?.output).toContain('AADSTS700016');
-    expect(token?.output).toContain('grant admin consent');
+    expect(token?.output).toBe(
+      `fabrikam / Entra token: failed [AADSTS700016]. Details and the fix: the function's log at ${NOW_ISO}, or run dataverse-s2s doctor.`,
+    );
     expect(report.checks['fabrikam:whoAmI']?.[0]?.output).toContain('Not attempted');
   });
 
+  it('logs each failure in full once, at the time its summary points to', async () => {
+    const logger = capture();
+    const failing: DataverseTokenProvider = {
+      ...deps({}).tokenProvider,
+      describeCredential: () => Promise.reject(keyVaultRefusal()),
+    };
+    await runHealthCheck(deps({ tokenProvider: failing, logger }));
+    expect(logger.lines).toEqual([
+      `error: Health check credential:expiry failed at ${NOW_ISO}: ${keyVaultRefusal().describe()}`,
+    ]);
+    expect(logger.lines[0]).toContain('az role assignment create');
+  });
+
+  it('by default the output names no vault, secret, object id, tenant or az command', async () => {
+    const failing: DataverseTokenProvider = {
+      ...deps({}).tokenProvider,
+      describeCredential: () => Promise.reject(keyVaultRefusal()),
+      getToken: () => Promise.reject(keyVaultRefusal()),
+    };
+    const report = await runHealthCheck(deps({ tokenProvider: failing }));
+    const body = JSON.stringify(report);
+    for (const detail of [VAULT, 'kv-contoso', 'dataverse-client', OBJECT_ID, TENANT_ID, 'az '])
+      expect(body).not.toContain(detail);
+    expect(report.checks['credential:expiry']?.[0]?.output).toBe(
+      `Key Vault read: failed [Forbidden] (HTTP 403). Details and the fix: the function's log at ${NOW_ISO}, or run dataverse-s2s doctor.`,
+    );
+  });
+
+  it('with detailedErrors the output is the full description and fix', async () => {
+    const failing: DataverseTokenProvider = {
+      ...deps({}).tokenProvider,
+      describeCredential: () => Promise.reject(keyVaultRefusal()),
+    };
+    const report = await runHealthCheck(deps({ tokenProvider: failing, detailedErrors: true }));
+    expect(report.checks['credential:expiry']?.[0]?.output).toBe(keyVaultRefusal().describe());
+  });
+
   it('reports a hung WhoAmI as failed when the budget runs out instead of waiting', async () => {
+    const logger = capture();
     const hung = deps({
+      logger,
       timeoutInMs: 50,
       clientFor: (environment) =>
         client(environment, () => new Promise<WhoAmIResult>(() => undefined)),
     });
     const report = await runHealthCheck(hung);
     expect(report.status).toBe('fail');
-    expect(report.checks['contoso:whoAmI']?.[0]?.output).toContain('No answer within');
+    const output = report.checks['contoso:whoAmI']?.[0]?.output;
+    expect(output).toContain(
+      "No answer within the health check's 50 ms budget (step contoso:whoAmI)",
+    );
+    expect(output).toContain(`the function's log at ${NOW_ISO}`);
+    expect(output).not.toContain('waiting for');
+    expect(logger.lines).toContain(
+      `error: Health check contoso:whoAmI failed at ${NOW_ISO}: No answer within the health check's 50 ms budget (step contoso:whoAmI, waiting for WhoAmI at https://contoso.crm.dynamics.com). The service may be hung or throttling this application user.`,
+    );
     expect(report.checks['contoso:token']?.[0]?.status).toBe('pass');
     expect(report.checks['credential:expiry']?.[0]?.status).toBe('pass');
+  });
+
+  it('a step that fails after the budget ran out is neither reported nor logged again', async () => {
+    const logger = capture();
+    let failedLate: () => void = () => undefined;
+    const late = new Promise<void>((resolve) => (failedLate = resolve));
+    const report = await runHealthCheck(
+      deps({
+        logger,
+        timeoutInMs: 30,
+        clientFor: (environment) =>
+          client(environment, async () => {
+            await new Promise((resolve) => setTimeout(resolve, 80));
+            failedLate();
+            throw new AuthenticationError('too late', { step: 'WhoAmI', environment: 'contoso' });
+          }),
+      }),
+    );
+    await late;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(report.checks['contoso:whoAmI']?.[0]?.output).toContain('No answer within');
+    expect(logger.lines.filter((line) => line.includes('contoso:whoAmI'))).toHaveLength(1);
   });
 
   it('warns, not fails, when only the checkpoint read hangs past the budget', async () => {

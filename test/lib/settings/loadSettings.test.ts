@@ -66,6 +66,7 @@ describe('loadSettings: defaults and normalisation', () => {
       pageSize: 5000,
     });
     expect(s.healthCacheSeconds).toBe(60);
+    expect(s.healthDetailedErrors).toBe(false);
     expect(s.credentialExpiryWarningDays).toBe(30);
   });
 
@@ -718,6 +719,6 @@ describe('SETTING_NAMES', () => {
       [...SETTING_NAMES].filter((n) => read.has(n)).sort(),
     );
     expect(new Set(SETTING_NAMES).size).toBe(SETTING_NAMES.length);
-    expect(SETTING_NAMES).toHaveLength(23);
+    expect(SETTING_NAMES).toHaveLength(24);
   });
 });
