@@ -18,6 +18,7 @@ import { dataversePipeline } from './pipeline';
 import { ResizableSemaphore } from './semaphore';
 import { parseDopHint } from './steps/concurrencyStep';
 import type {
+  CallOptions,
   ChangePage,
   ChangeRoundStart,
   DataverseClient,
@@ -87,13 +88,14 @@ class Client implements ClosableDataverseClient {
     url: string,
     prefer: string | undefined,
     signal: AbortSignal | undefined,
+    deadlineAt?: number,
   ): Promise<PipelineResponse> {
     return await this.send({
       method: 'GET',
       url,
       headers: prefer === undefined ? BASE_HEADERS : { ...BASE_HEADERS, prefer },
       signal,
-      call: newCall(step),
+      call: newCall(step, deadlineAt === undefined ? {} : { deadlineAt }),
     });
   }
 
@@ -117,13 +119,14 @@ class Client implements ClosableDataverseClient {
     }
   }
 
-  async whoAmI(signal?: AbortSignal): Promise<WhoAmIResult> {
+  async whoAmI(signal?: AbortSignal, options?: CallOptions): Promise<WhoAmIResult> {
     const started = this.options.now();
     const response = await this.get(
       'WhoAmI',
       resolveServicePath(this.serviceRoot, 'WhoAmI'),
       undefined,
       signal,
+      options?.deadlineAt,
     );
     const latencyInMs = this.options.now() - started;
     const body = this.parseJson('WhoAmI', response) as Record<string, unknown> | null;

@@ -15,7 +15,10 @@ function gaveUpText(request: PipelineRequest, options: ResolvedClientOptions): s
   const { call } = request;
   const attempts = `${String(call.attempts)} attempt${call.attempts === 1 ? '' : 's'}`;
   if (call.gaveUp === 'deadline') {
-    return ` (gave up after ${attempts}: the call's ${String(Math.round(options.overallDeadlineInMs / 1000))} s deadline would pass before the next attempt)`;
+    const whose = call.deadlineFromCaller
+      ? "the caller's deadline"
+      : `the call's ${String(Math.round(options.overallDeadlineInMs / 1000))} s deadline`;
+    return ` (gave up after ${attempts}: ${whose} would pass before the next attempt)`;
   }
   if (call.gaveUp === 'maxRetries')
     return ` (gave up after ${attempts}: retry limit ${String(options.maxRetries)} reached)`;

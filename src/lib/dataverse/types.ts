@@ -15,6 +15,12 @@ export interface WhoAmIResult {
   readonly latencyInMs: number;
 }
 
+/** Per-call options. */
+export interface CallOptions {
+  /** Epoch ms by which the call must end (the client's own 5-minute deadline otherwise). */
+  readonly deadlineAt?: number;
+}
+
 export interface PageOptions {
   /** Prefer: odata.maxpagesize (1..5000). */
   readonly pageSize?: number;
@@ -49,7 +55,11 @@ export type ChangeRoundStart =
  */
 export interface DataverseClient {
   readonly environment: EnvironmentSettings;
-  whoAmI(signal?: AbortSignal): Promise<WhoAmIResult>;
+  /**
+   * `deadlineAt` (epoch ms): retries stop so that the call ends by then, with the last failure
+   * (a health check must answer before its poller gives up).
+   */
+  whoAmI(signal?: AbortSignal, options?: CallOptions): Promise<WhoAmIResult>;
   /** Pages of a query path relative to the service root, e.g. `accounts?$select=name`. */
   queryPages(path: string, options?: PageOptions): AsyncIterable<QueryPage>;
   /** Rows of a query, flattening pages. */

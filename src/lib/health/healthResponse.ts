@@ -18,7 +18,10 @@ export interface HealthResponseOptions {
    * log. (The health service's own checks follow the runtime's settings.)
    */
   readonly detailedErrors: boolean;
-  /** How long a poll waits for the app to start; default {@link STARTUP_BUDGET_IN_MS}. */
+  /**
+   * The poll's whole budget: starting the app (on the first poll) and the check together.
+   * Default {@link STARTUP_BUDGET_IN_MS}.
+   */
   readonly startupBudgetInMs?: number;
 }
 
@@ -50,9 +53,11 @@ export async function healthReportOrStartupFailure(
   options: HealthResponseOptions,
 ): Promise<HealthReport> {
   const budgetInMs = options.startupBudgetInMs ?? STARTUP_BUDGET_IN_MS;
+  // One deadline for the whole poll: a slow start leaves the check only what remains of it.
+  const deadlineAt = Date.now() + budgetInMs;
   try {
     const health = await withTimeout(getHealth(), budgetInMs, () => startupTimeout(budgetInMs));
-    return await health.current();
+    return await health.current({ deadlineAt });
   } catch (error) {
     const time = new Date().toISOString();
     const detail = describeError(error);

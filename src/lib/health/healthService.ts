@@ -1,16 +1,23 @@
 import type { HealthReport } from './types';
 
 export interface HealthServiceOptions {
-  /** Runs one full check; called at most once per cache window, however many pollers ask. */
-  readonly check: () => Promise<HealthReport>;
+  /**
+   * Runs one full check; called at most once per cache window, however many pollers ask.
+   * `deadlineAt` (epoch ms) is when the poll that started it must have its answer.
+   */
+  readonly check: (deadlineAt: number | undefined) => Promise<HealthReport>;
   readonly cacheSeconds: number;
   readonly nowInMs: () => number;
 }
 
 /** Health results shared by every caller in the process. */
 export interface HealthService {
-  /** The cached report when fresh, else the in-flight check, else a new check. */
-  current(): Promise<HealthReport>;
+  /**
+   * The cached report when fresh, else the in-flight check, else a new check that must answer
+   * by `deadlineAt`. A poll joining an in-flight check waits for it: it started earlier, with
+   * an earlier deadline, so it ends in time for the joiner too.
+   */
+  current(options?: { readonly deadlineAt?: number }): Promise<HealthReport>;
 }
 
 /**
@@ -24,13 +31,13 @@ export function createHealthService(options: HealthServiceOptions): HealthServic
   const windowInMs = options.cacheSeconds * 1000;
 
   return {
-    async current(): Promise<HealthReport> {
+    async current(request = {}): Promise<HealthReport> {
       if (cached !== undefined && options.nowInMs() - cached.atInMs < windowInMs) {
         return cached.report;
       }
       if (inFlight === undefined) {
         inFlight = options
-          .check()
+          .check(request.deadlineAt)
           .then((report) => {
             cached = { report, atInMs: options.nowInMs() };
             return report;

@@ -39,7 +39,9 @@ const RECENT_THROTTLING_WINDOW_IN_MS = 5 * 60 * 1000;
  * recent throttling. Steps that have not finished when the timeout fires are reported as
  * failed with the step named, so monitoring never waits on a hung call.
  */
-export async function runHealthCheck(deps: HealthDependencies): Promise<HealthReport> {
+export async function runHealthCheck(input: HealthDependencies): Promise<HealthReport> {
+  const margin = Math.min(1_000, Math.floor(input.timeoutInMs / 5));
+  const deps: CheckDependencies = { ...input, clientDeadlineAt: Date.now() + input.timeoutInMs - margin };
   const checks = new Map<string, HealthCheckResult>();
   const pending = new Map<string, PendingStep>();
   const record = (key: string, result: HealthCheckResult): boolean => {
@@ -100,6 +102,11 @@ export async function runHealthCheck(deps: HealthDependencies): Promise<HealthRe
   return assemble(checks, deps.now());
 }
 
+/** The dependencies plus the deadline of each Dataverse call the check makes. */
+interface CheckDependencies extends HealthDependencies {
+  readonly clientDeadlineAt: number;
+}
+
 /** A step not finished yet: whose it is, and what it waits on (named when the budget runs out). */
 interface PendingStep {
   readonly componentId: string;
@@ -116,7 +123,7 @@ interface TokenAttempt {
 }
 
 function startToken(
-  deps: HealthDependencies,
+  deps: CheckDependencies,
   env: EnvironmentSettings,
   signal: AbortSignal,
 ): TokenAttempt {
@@ -125,7 +132,7 @@ function startToken(
 }
 
 async function checkCredential(
-  deps: HealthDependencies,
+  deps: CheckDependencies,
   record: Record_,
   pending: Map<string, PendingStep>,
   tokens: readonly TokenAttempt[],
@@ -153,7 +160,7 @@ async function checkCredential(
 }
 
 async function checkEnvironment(
-  deps: HealthDependencies,
+  deps: CheckDependencies,
   env: EnvironmentSettings,
   record: Record_,
   pending: Map<string, PendingStep>,
@@ -176,7 +183,7 @@ async function checkEnvironment(
 }
 
 async function checkDataverse(
-  deps: HealthDependencies,
+  deps: CheckDependencies,
   env: EnvironmentSettings,
   record: Record_,
   token: TokenAttempt,
@@ -205,7 +212,9 @@ async function checkDataverse(
   }
   const client = deps.clientFor(env);
   try {
-    const who = await client.whoAmI(signal);
+    // The client gives up before the check's budget ends, so an unreachable environment is
+    // reported with the client's own error (ECONNREFUSED, its fix) every time, not as "hung".
+    const who = await client.whoAmI(signal, { deadlineAt: deps.clientDeadlineAt });
     record(`${env.name}:whoAmI`, {
       componentId: env.name,
       componentType: 'Dataverse WhoAmI',
@@ -225,7 +234,7 @@ async function checkDataverse(
 }
 
 function recordThrottling(
-  deps: HealthDependencies,
+  deps: CheckDependencies,
   env: EnvironmentSettings,
   record: Record_,
 ): void {
@@ -251,7 +260,7 @@ function recordThrottling(
 }
 
 async function checkLastSync(
-  deps: HealthDependencies,
+  deps: CheckDependencies,
   env: EnvironmentSettings,
   record: Record_,
 ): Promise<void> {
@@ -272,7 +281,7 @@ async function checkLastSync(
  * and logged in full (by default the only place the detail goes) unless it came too late.
  */
 function recordFailure(
-  deps: HealthDependencies,
+  deps: CheckDependencies,
   record: Record_,
   key: string,
   componentId: string,
@@ -289,7 +298,7 @@ function recordFailure(
 
 /** The log line a summary in the body points to ("the function's log at <time>"). */
 function logFailure(
-  deps: HealthDependencies,
+  deps: CheckDependencies,
   key: string,
   status: 'warn' | 'fail',
   time: string,

@@ -22,6 +22,8 @@ export interface CallContext {
    * health check's short deadline); the deadline step only ever brings it closer.
    */
   deadlineAt: number;
+  /** True when the caller's deadline is the binding one (set by the deadline step). */
+  deadlineFromCaller: boolean;
   attempts: number;
   /** Set once the bearer step forced a token refresh after a 401 (at most once per call). */
   tokenRefreshed: boolean;
@@ -39,6 +41,7 @@ export function newCall(
     step,
     environment: options.environment,
     deadlineAt: options.deadlineAt ?? Number.POSITIVE_INFINITY,
+    deadlineFromCaller: false,
     clientRequestId: '',
     attempts: 0,
     tokenRefreshed: false,

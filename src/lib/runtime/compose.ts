@@ -18,6 +18,15 @@ import type { Logger } from '../util';
 import type { Runtime, RuntimeOptions } from './types';
 
 const DEFAULT_HEALTH_TIMEOUT_IN_MS = 20_000;
+/** Kept back from a poll's deadline to assemble and send the answer. */
+const ANSWER_MARGIN_IN_MS = 250;
+
+/** The check's budget: its own, or what is left of the poll's deadline when that is sooner. */
+function healthBudget(configured: number | undefined, deadlineAt: number | undefined): number {
+  const own = configured ?? DEFAULT_HEALTH_TIMEOUT_IN_MS;
+  if (deadlineAt === undefined) return own;
+  return Math.max(1, Math.min(own, deadlineAt - Date.now() - ANSWER_MARGIN_IN_MS));
+}
 
 /**
  * The token provider as the runtime builds it. Exported so that `doctor` (src/cli) checks the
@@ -111,7 +120,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const health = createHealthService({
     cacheSeconds: settings.healthCacheSeconds,
     nowInMs: Date.now,
-    check: () =>
+    check: (deadlineAt) =>
       runHealthCheck({
         environments: settings.environments,
         tokenProvider,
@@ -119,7 +128,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         lastSync: (environment) => sync.lastSync(environment.name),
         syncSchedule: settings.sync.schedule,
         credentialExpiryWarningDays: settings.credentialExpiryWarningDays,
-        timeoutInMs: options.healthTimeoutInMs ?? DEFAULT_HEALTH_TIMEOUT_IN_MS,
+        timeoutInMs: healthBudget(options.healthTimeoutInMs, deadlineAt),
         now: () => new Date(),
         detailedErrors: options.detailedHealthErrors ?? settings.healthDetailedErrors,
         logger,

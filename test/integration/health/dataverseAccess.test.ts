@@ -115,15 +115,31 @@ describe('wrong environment URL', () => {
     expect(tokensIssuedFor(health.bed, wrongUrl)).toBe(1);
     const whoAmI = checkOf(call.report, 'contoso:whoAmI');
     expect(whoAmI.status).toBe('fail');
-    // Connection refused is retried as transient; the health budget (or, rarely, the retry
-    // limit) ends the wait. Either way the log names the URL that did not answer.
-    expect(loggedDetailOf(health, call, 'contoso:whoAmI')).toContain(wrongUrl);
+    // Connection refused is retried as transient until the client's deadline, which ends before
+    // the health budget: the answer is the client's own error (the code, the URL, the fix), the
+    // same every time, never "no answer within the budget".
+    expect(whoAmI.output).toBe(summaryOf('contoso / WhoAmI: failed [ECONNREFUSED]', whoAmI.time));
+    const detail = loggedDetailOf(health, call, 'contoso:whoAmI');
+    expect(detail).toContain(wrongUrl);
+    expect(detail).toMatch(/gave up after \d+ attempts: the caller's deadline would pass/);
     const logged = health.visible.logLines().slice(logsBefore);
     expect(
       logged.some((line) =>
         /contoso: GET \/api\/data\/v9\.2\/WhoAmI → ECONNREFUSED; retry 1\/5/.test(line),
       ),
     ).toBe(true);
+
+    // A second runtime (a new process, a new poll): the same answer.
+    const again = await health.health(
+      health.runtime({
+        overrides: {
+          DATAVERSE_ENVIRONMENTS: environmentsSetting(health.bed, (e) => ({ ...e, url: wrongUrl })),
+        },
+        healthTimeoutInMs: 3000,
+      }),
+    );
+    const second = checkOf(again.report, 'contoso:whoAmI');
+    expect(second.output).toBe(summaryOf('contoso / WhoAmI: failed [ECONNREFUSED]', second.time));
   });
 
   it('another host name for the org: the token audience differs, Dataverse answers 401 twice (detailed body)', async () => {

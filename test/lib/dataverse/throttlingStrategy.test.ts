@@ -29,6 +29,7 @@ function state(partial: Partial<RetryState>): RetryState {
     environment: undefined,
     clientRequestId: 'c',
     deadlineAt: 0,
+    deadlineFromCaller: false,
     attempts: 1,
     tokenRefreshed: false,
     gaveUp: undefined,

@@ -69,3 +69,36 @@ describe('healthReportOrStartupFailure', () => {
     );
   });
 });
+
+describe('one deadline for the whole poll', () => {
+  it('gives the check only what the start left of the budget', async () => {
+    const deadlines: (number | undefined)[] = [];
+    const service: HealthService = {
+      current: (options?: { deadlineAt?: number }) => {
+        deadlines.push(options?.deadlineAt);
+        return Promise.resolve({
+          status: 'pass',
+          description: 'd',
+          time: new Date().toISOString(),
+          checks: {},
+        });
+      },
+    };
+    const slowStart = (): Promise<HealthService> =>
+      new Promise((resolve) => {
+        setTimeout(() => {
+          resolve(service);
+        }, 150);
+      });
+    const startedAt = Date.now();
+    await healthReportOrStartupFailure(slowStart, capture(), {
+      detailedErrors: false,
+      startupBudgetInMs: 1_000,
+    });
+    // The start took ~150 ms of the 1 s budget: the check must end by the same deadline, not
+    // get a second full budget of its own.
+    expect(deadlines).toHaveLength(1);
+    expect(deadlines[0]).toBeGreaterThanOrEqual(startedAt + 1_000 - 5);
+    expect(deadlines[0]).toBeLessThanOrEqual(Date.now() + 1_000 - 100);
+  });
+});

@@ -33,6 +33,7 @@ function state(partial: Partial<RetryState>): RetryState {
     environment: undefined,
     clientRequestId: 'c',
     deadlineAt: 0,
+    deadlineFromCaller: false,
     attempts: 1,
     tokenRefreshed: false,
     gaveUp: undefined,

@@ -13,7 +13,9 @@ export function deadlineStep(
     name: 'deadline',
     async send(request, next) {
       const { call } = request;
-      call.deadlineAt = Math.min(call.deadlineAt, options.now() + options.overallDeadlineInMs);
+      const own = options.now() + options.overallDeadlineInMs;
+      call.deadlineFromCaller = call.deadlineAt < own;
+      call.deadlineAt = Math.min(call.deadlineAt, own);
       return await next(request);
     },
   };
