@@ -13,6 +13,7 @@ const ALL_STEPS = [
   'managed identity token',
   'Key Vault read',
   ...ENVIRONMENT_STEPS,
+  'contoso / sync state',
   'credential version',
   'credential expiry',
 ];
@@ -46,7 +47,7 @@ describe('dataverse-s2s doctor', () => {
     expect(steps.get('contoso / first page of accounts')?.detail).toMatch(
       /^5 rows on the first page/,
     );
-    expect(run.stdout).toMatch(/doctor: 9 passed, 0 warned, 0 failed, 0 skipped/);
+    expect(run.stdout).toMatch(/doctor: 10 passed, 0 warned, 0 failed, 0 skipped/);
   });
 
   it('fails at WhoAmI with the Application users fix when the application user is missing', async () => {
@@ -112,7 +113,7 @@ describe('dataverse-s2s doctor', () => {
       expect(fix).toContain(`--version ${olderVersion ?? ''} --query value -o tsv`);
       // The expiry judged is the older version's, the one in use.
       expect(steps.get('credential expiry')?.status).toBe('PASS');
-      expect(run.stdout).toMatch(/doctor: 8 passed, 1 warned, 0 failed, 0 skipped/);
+      expect(run.stdout).toMatch(/doctor: 9 passed, 1 warned, 0 failed, 0 skipped/);
       expect(run.code).toBe(0);
     } finally {
       cli.bed.entra.addSecret(cli.bed.ids.clientId, {

@@ -86,7 +86,7 @@ describe('compiled dataverse-s2s', () => {
       'note: restarting with NODE_EXTRA_CA_CERTS from local.settings.json',
     );
     const steps = doctorSteps(run.stdout);
-    expect(steps.size).toBe(9);
+    expect(steps.size).toBe(10);
     for (const [step, { status }] of steps)
       expect({ step, status }).toEqual({ step, status: 'PASS' });
     expect(run.code).toBe(0);

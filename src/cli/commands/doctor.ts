@@ -1,4 +1,5 @@
 import type { DataverseTokenProvider } from '../../lib/auth';
+import { describeError } from '../../lib/errors';
 import { loadComposition } from '../../lib/runtime';
 import { loadSettings, type Settings } from '../../lib/settings';
 import { type Logger, silentLogger } from '../../lib/util';
@@ -11,6 +12,7 @@ import {
 } from '../doctor/credentialSteps';
 import { DoctorReport } from '../doctor/doctorReport';
 import { checkEnvironment, skipEnvironment } from '../doctor/environmentSteps';
+import { syncStateOutcome } from '../doctor/syncStateStep';
 import { type CliIo, ExitCode } from '../io';
 import { resolveSettingsSource } from '../settingsSource';
 import { TerminalLogger } from '../terminalLogger';
@@ -64,11 +66,13 @@ export async function runDoctorCommand(options: CommonOptions, io: CliIo): Promi
     return finish(report, io);
   }
   const valid = settings;
-  const { createRuntimeDataverseClients, createRuntimeTokenProvider } = await loadComposition();
+  const { createRuntimeDataverseClients, createRuntimeSyncService, createRuntimeTokenProvider } =
+    await loadComposition();
   const tokenProvider = createRuntimeTokenProvider(valid, logger);
   const credentialReady = await checkCredentialChain(valid, tokenProvider, report, stepSignal);
 
   const clients = createRuntimeDataverseClients(valid, tokenProvider, logger);
+  const sync = createRuntimeSyncService(valid, [...clients.values()]);
   try {
     for (const environment of valid.environments) {
       const client = clients.get(environment.name);
@@ -83,6 +87,19 @@ export async function runDoctorCommand(options: CommonOptions, io: CliIo): Promi
         report,
         stepSignal,
         nowInMs: Date.now,
+      });
+      await report.run(`${environment.name} / sync state`, async () => {
+        try {
+          return syncStateOutcome(await sync.lastSync(environment.name), Date.now());
+        } catch (error) {
+          // The checkpoint lives in the sync storage: reading it may need a role the app has
+          // and the operator running doctor does not. Not a reason the app cannot work.
+          return {
+            status: 'WARN',
+            detail: `the checkpoint could not be read: ${describeError(error)}`,
+            fix: 'grant yourself Storage Blob Data Reader on the sync storage account to see it here',
+          };
+        }
       });
     }
   } finally {

@@ -13,7 +13,7 @@ import {
 import { IntegrationError } from '../errors';
 import { createHealthService, runHealthCheck } from '../health';
 import { type EnvironmentSettings, loadSettings, type Settings } from '../settings';
-import { createSyncService } from '../sync';
+import { createSyncService, type SyncService } from '../sync';
 import type { Logger } from '../util';
 import type { Runtime, RuntimeOptions } from './types';
 
@@ -69,6 +69,32 @@ export function createRuntimeDataverseClients(
 }
 
 /**
+ * The sync service as the runtime builds it (checkpoints, leases and targets in the sync
+ * storage, one managed-identity credential per identity). Exported for `doctor`, which reads
+ * the same checkpoints.
+ */
+export function createRuntimeSyncService(
+  settings: Settings,
+  clients: readonly DataverseClient[],
+): SyncService {
+  // One credential (and token cache) per identity: AZURE_CLIENT_ID's, and a storage
+  // connection's own __clientId when it names another.
+  const identities = new Map<string | undefined, TokenCredential>();
+  const managedIdentity = (clientId = settings.managedIdentityClientId): TokenCredential => {
+    let identity = identities.get(clientId);
+    if (identity === undefined) {
+      identity = createDefaultManagedIdentityCredential({
+        managedIdentityAvailable: settings.managedIdentityEndpointAvailable,
+        clientId,
+      });
+      identities.set(clientId, identity);
+    }
+    return identity;
+  };
+  return createSyncService({ settings, clients, managedIdentity });
+}
+
+/**
  * Builds the process-wide runtime: settings, token provider, one Dataverse client per
  * environment, the health service and the sync service. Reads the credential once (Key Vault
  * through the managed identity) so that a broken credential fails initialisation with a
@@ -101,21 +127,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     return client;
   };
 
-  // One credential (and token cache) per identity: AZURE_CLIENT_ID's, and a storage
-  // connection's own __clientId when it names another.
-  const identities = new Map<string | undefined, TokenCredential>();
-  const managedIdentity = (clientId = settings.managedIdentityClientId): TokenCredential => {
-    let identity = identities.get(clientId);
-    if (identity === undefined) {
-      identity = createDefaultManagedIdentityCredential({
-        managedIdentityAvailable: settings.managedIdentityEndpointAvailable,
-        clientId,
-      });
-      identities.set(clientId, identity);
-    }
-    return identity;
-  };
-  const sync = createSyncService({ settings, clients: [...clients.values()], managedIdentity });
+  const sync = createRuntimeSyncService(settings, [...clients.values()]);
 
   const health = createHealthService({
     cacheSeconds: settings.healthCacheSeconds,
