@@ -6,6 +6,7 @@ import {
   checkOf,
   expectNoLeaks,
   type HealthBed,
+  loggedDetailOf,
   type RuntimeGetter,
   startHealthBed,
   statusesOf,
@@ -131,14 +132,16 @@ describe('Key Vault renewed the certificate before the app registration knew it'
       const token = checkOf(call.report, 'contoso:token');
       expect(token.status).toBe('fail');
       expect(token.output).toContain('[AADSTS700027]');
-      expect(token.output).toContain(
+      // The full description and fix: in the log (the body says where to look).
+      const detail = loggedDetailOf(health, call, 'contoso:token');
+      expect(detail).toContain(
         `(SHA-1 thumbprint ${health.bed.clientCertificate.thumbprintSha1Hex.toUpperCase()}, SHA-256`,
       );
-      expect(token.output).toContain(
+      expect(detail).toContain(
         `is not registered on app registration ${ids().clientId}: upload its public certificate there`,
       );
       // What was tried: every older version, each refused by Entra.
-      expect(token.output).toMatch(
+      expect(detail).toMatch(
         /Key Vault holds no newer version, and no older version is usable either \([0-9a-f]{32}: AADSTS700027(, [0-9a-f]{32}: AADSTS700027)*\)/,
       );
     } finally {

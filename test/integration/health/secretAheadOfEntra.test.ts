@@ -6,6 +6,7 @@ import {
   checkOf,
   expectNoLeaks,
   type HealthBed,
+  loggedDetailOf,
   type RuntimeGetter,
   startHealthBed,
   statusesOf,
@@ -117,11 +118,13 @@ describe('a new client secret in Key Vault that the app registration does not kn
       const token = checkOf(call.report, 'contoso:token');
       expect(token.status).toBe('fail');
       expect(token.output).toContain('[AADSTS7000215]');
-      expect(token.output).toContain(
+      // The full description and fix: in the log (the body says where to look).
+      const detail = loggedDetailOf(health, call, 'contoso:token');
+      expect(detail).toContain(
         `does not match any secret of app registration ${ids().clientId}: create a new client secret and store it in a new version of Key Vault secret '${ids().credentialName}'`,
       );
       // What was tried: every older version, each refused by Entra.
-      expect(token.output).toMatch(
+      expect(detail).toMatch(
         /Key Vault holds no newer version, and no older version is usable either \([0-9a-f]{32}: AADSTS7000215(, [0-9a-f]{32}: AADSTS7000215)*\)/,
       );
     } finally {
