@@ -11,7 +11,8 @@ const ACCOUNT_KEY = randomBytes(64).toString('base64');
 const CONNECTION_STRING = `AccountKey=${ACCOUNT_KEY};AccountName=contosostore;DefaultEndpointsProtocol=https;EndpointSuffix=core.windows.net`;
 const SAS_SIGNATURE = encodeURIComponent(randomBytes(32).toString('base64'));
 const SAS_URL = `https://contosostore.blob.core.windows.net/?sv=2022-11-02&ss=bt&srt=sco&sp=rwdlacu&se=2030-01-01T00:00:00Z&sig=${SAS_SIGNATURE}`;
-const FUNCTION_KEY = randomBytes(40).toString('base64url');
+// Always holding a '-' (as most issued keys do), so it is never by chance a valid table name.
+const FUNCTION_KEY = `${randomBytes(20).toString('base64url')}-${randomBytes(20).toString('base64url')}`;
 const FUNCTION_URL = `https://mirror.azurewebsites.net/api/accounts?code=${FUNCTION_KEY}`;
 const PASSWORD = 'Pa55w0rd-' + randomBytes(12).toString('hex');
 const JSON_WITH_PASSWORD = JSON.stringify({ user: 'sync', password: PASSWORD });
