@@ -50,34 +50,34 @@ param keyVaultDisableChallengeResourceVerification bool = false
 
 // ----- Account sync and health -----
 
-@description('ACCOUNT_SYNC_SCHEDULE (NCRONTAB, 6 fields). Never empty: the Functions host resolves %ACCOUNT_SYNC_SCHEDULE% itself.')
-param accountSyncSchedule string = ''
+@description('SYNC_SCHEDULE (NCRONTAB, 6 fields). Never empty: the Functions host resolves %SYNC_SCHEDULE% itself.')
+param syncSchedule string = ''
 
 @description('ACCOUNT_SYNC_COLUMNS: comma-separated account column logical names. Empty: the app default.')
 param accountSyncColumns string = ''
 
 @allowed(['', 'table', 'http'])
-@description('ACCOUNT_SYNC_TARGET: table (mirror table in the app storage) or http. Empty: table.')
-param accountSyncTarget string = ''
+@description('SYNC_TARGET: table (mirror table in the app storage) or http. Empty: table.')
+param syncTarget string = ''
 
 @description('ACCOUNT_SYNC_TABLE_NAME: mirror table name (created here).')
 param accountSyncTableName string = 'accounts'
 
-@description('ACCOUNT_SYNC_WEBHOOK_URL: target URL when accountSyncTarget is http.')
-param accountSyncWebhookUrl string = ''
+@description('SYNC_WEBHOOK_URL: target URL when syncTarget is http.')
+param syncWebhookUrl string = ''
 
-@description('ACCOUNT_SYNC_WEBHOOK_SCOPE: Entra scope of the managed-identity token sent to the webhook.')
-param accountSyncWebhookScope string = ''
+@description('SYNC_WEBHOOK_SCOPE: Entra scope of the managed-identity token sent to the webhook.')
+param syncWebhookScope string = ''
 
 @minValue(30)
 @maxValue(1700)
-@description('ACCOUNT_SYNC_MAX_RUN_SECONDS: time budget of one run; below host.json functionTimeout (30 min).')
-param accountSyncMaxRunSeconds int = 1500
+@description('SYNC_MAX_RUN_SECONDS: time budget of one run; below host.json functionTimeout (30 min).')
+param syncMaxRunSeconds int = 1500
 
 @minValue(1)
 @maxValue(5000)
-@description('ACCOUNT_SYNC_PAGE_SIZE: rows per Dataverse page; smaller for wide rows or a receiver that takes smaller requests.')
-param accountSyncPageSize int = 5000
+@description('SYNC_PAGE_SIZE: rows per Dataverse page; smaller for wide rows or a receiver that takes smaller requests.')
+param syncPageSize int = 5000
 
 @minValue(0)
 @description('HEALTH_CACHE_SECONDS: how long a health result is reused.')
@@ -177,14 +177,14 @@ module functionApp 'app/function-app.bicep' = {
     dataverseCredentialName: empty(dataverseCredentialName) ? 'dataverse-client' : dataverseCredentialName
     azureAuthorityHost: azureAuthorityHost
     keyVaultDisableChallengeResourceVerification: keyVaultDisableChallengeResourceVerification
-    accountSyncSchedule: empty(accountSyncSchedule) ? '0 */15 * * * *' : accountSyncSchedule
+    syncSchedule: empty(syncSchedule) ? '0 */15 * * * *' : syncSchedule
     accountSyncColumns: accountSyncColumns
-    accountSyncTarget: empty(accountSyncTarget) ? 'table' : accountSyncTarget
+    syncTarget: empty(syncTarget) ? 'table' : syncTarget
     accountSyncTableName: accountSyncTableName
-    accountSyncWebhookUrl: accountSyncWebhookUrl
-    accountSyncWebhookScope: accountSyncWebhookScope
-    accountSyncMaxRunSeconds: accountSyncMaxRunSeconds
-    accountSyncPageSize: accountSyncPageSize
+    syncWebhookUrl: syncWebhookUrl
+    syncWebhookScope: syncWebhookScope
+    syncMaxRunSeconds: syncMaxRunSeconds
+    syncPageSize: syncPageSize
     healthCacheSeconds: healthCacheSeconds
     credentialExpiryWarningDays: credentialExpiryWarningDays
   }

@@ -4,7 +4,7 @@
  * contract's rules. Replace `MemoryStore` with your database; keep `applyDelivery`'s rules.
  *
  * Run it: `npx tsx examples/webhook-receiver/receiver.ts 7072`, then set
- * ACCOUNT_SYNC_TARGET=http and ACCOUNT_SYNC_WEBHOOK_URL=http://127.0.0.1:7072/hook.
+ * SYNC_TARGET=http and SYNC_WEBHOOK_URL=http://127.0.0.1:7072/hook.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 

@@ -22,14 +22,14 @@ param dataverseCredentialType string
 param dataverseCredentialName string
 param azureAuthorityHost string
 param keyVaultDisableChallengeResourceVerification bool
-param accountSyncSchedule string
+param syncSchedule string
 param accountSyncColumns string
-param accountSyncTarget string
+param syncTarget string
 param accountSyncTableName string
-param accountSyncWebhookUrl string
-param accountSyncWebhookScope string
-param accountSyncMaxRunSeconds int
-param accountSyncPageSize int
+param syncWebhookUrl string
+param syncWebhookScope string
+param syncMaxRunSeconds int
+param syncPageSize int
 param healthCacheSeconds int
 param credentialExpiryWarningDays int
 
@@ -136,15 +136,15 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     AZURE_AUTHORITY_HOST: empty(azureAuthorityHost) ? defaultAuthorityHost : azureAuthorityHost
     KEY_VAULT_DISABLE_CHALLENGE_RESOURCE_VERIFICATION: keyVaultDisableChallengeResourceVerification ? 'true' : 'false'
     // Account sync: checkpoints, leases and the mirror table live in the host storage account.
-    ACCOUNT_SYNC_SCHEDULE: accountSyncSchedule
+    SYNC_SCHEDULE: syncSchedule
     ACCOUNT_SYNC_COLUMNS: accountSyncColumns
-    ACCOUNT_SYNC_TARGET: accountSyncTarget
-    ACCOUNT_SYNC_STORAGE: 'AzureWebJobsStorage'
+    SYNC_TARGET: syncTarget
+    SYNC_STORAGE: 'AzureWebJobsStorage'
     ACCOUNT_SYNC_TABLE_NAME: accountSyncTableName
-    ACCOUNT_SYNC_WEBHOOK_URL: accountSyncWebhookUrl
-    ACCOUNT_SYNC_WEBHOOK_SCOPE: accountSyncWebhookScope
-    ACCOUNT_SYNC_MAX_RUN_SECONDS: string(accountSyncMaxRunSeconds)
-    ACCOUNT_SYNC_PAGE_SIZE: string(accountSyncPageSize)
+    SYNC_WEBHOOK_URL: syncWebhookUrl
+    SYNC_WEBHOOK_SCOPE: syncWebhookScope
+    SYNC_MAX_RUN_SECONDS: string(syncMaxRunSeconds)
+    SYNC_PAGE_SIZE: string(syncPageSize)
     HEALTH_CACHE_SECONDS: string(healthCacheSeconds)
     // Anyone with a function key reads the health body: in Azure it names what failed and points
     // to the log, never the vault, identity ids or az commands. Flip it in the portal for a short

@@ -19,7 +19,7 @@ export async function accountSync(timer: Timer, context: InvocationContext): Pro
 }
 
 app.timer('accountSync', {
-  schedule: '%ACCOUNT_SYNC_SCHEDULE%',
+  schedule: '%SYNC_SCHEDULE%',
   runOnStartup: false,
   handler: accountSync,
 });

@@ -10,7 +10,7 @@ const hostJson = JSON.parse(readFileSync(join(__dirname, '..', '..', 'host.json'
 };
 
 describe('host.json and the settings that depend on it', () => {
-  it('has the functionTimeout the settings module validates ACCOUNT_SYNC_MAX_RUN_SECONDS against', () => {
+  it('has the functionTimeout the settings module validates SYNC_MAX_RUN_SECONDS against', () => {
     const [hours = 0, minutes = 0, seconds = 0] = (hostJson.functionTimeout ?? '')
       .split(':')
       .map(Number);

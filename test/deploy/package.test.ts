@@ -183,7 +183,7 @@ describe('platform build of the upload (npm install, npm run build, npm run buil
     );
     expect(sync).toMatchObject({
       direction: 'in',
-      schedule: '%ACCOUNT_SYNC_SCHEDULE%',
+      schedule: '%SYNC_SCHEDULE%',
       runOnStartup: false,
     });
   });

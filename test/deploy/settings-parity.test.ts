@@ -33,7 +33,7 @@ function infraAppSettingNames(): string[] {
 describe('settings parity', () => {
   it('the settings module names the settings of design.md', () => {
     expect(SETTING_NAMES).toEqual(
-      expect.arrayContaining(['DATAVERSE_URL', 'KEY_VAULT_URL', 'ACCOUNT_SYNC_SCHEDULE']),
+      expect.arrayContaining(['DATAVERSE_URL', 'KEY_VAULT_URL', 'SYNC_SCHEDULE']),
     );
   });
 
@@ -53,8 +53,8 @@ describe('settings parity', () => {
         /AccountKey=|BEGIN [A-Z ]*PRIVATE KEY|SharedAccessSignature|[?&]sig=|[?&]code=/,
       );
     }
-    // The host resolves %ACCOUNT_SYNC_SCHEDULE% itself: it must have a value, 6 NCRONTAB fields.
-    expect(sample.Values.ACCOUNT_SYNC_SCHEDULE?.split(' ')).toHaveLength(6);
+    // The host resolves %SYNC_SCHEDULE% itself: it must have a value, 6 NCRONTAB fields.
+    expect(sample.Values.SYNC_SCHEDULE?.split(' ')).toHaveLength(6);
   });
 
   it('infra/ sets every setting as an app setting, except the local-only credential sources', () => {
@@ -73,10 +73,10 @@ describe('settings parity', () => {
     expect(comment).toMatch(/local[- ]development/i);
   });
 
-  it('infra/ always gives ACCOUNT_SYNC_SCHEDULE a value (the host cannot index the timer without it)', () => {
-    expect(functionApp).toMatch(/^\s*ACCOUNT_SYNC_SCHEDULE:\s*accountSyncSchedule$/m);
+  it('infra/ always gives SYNC_SCHEDULE a value (the host cannot index the timer without it)', () => {
+    expect(functionApp).toMatch(/^\s*SYNC_SCHEDULE:\s*syncSchedule$/m);
     expect(readRepoFile('infra/main.bicep')).toMatch(
-      /accountSyncSchedule:\s*empty\(accountSyncSchedule\)\s*\?\s*'(\S+ ){5}\S+'\s*:\s*accountSyncSchedule/,
+      /syncSchedule:\s*empty\(syncSchedule\)\s*\?\s*'(\S+ ){5}\S+'\s*:\s*syncSchedule/,
     );
   });
 

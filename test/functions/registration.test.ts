@@ -24,7 +24,7 @@ describe('function registration', () => {
       registrations.find((r) => r.name === 'accountSync')?.bindings ?? {},
     ).find((b) => b.type === 'timerTrigger');
     expect(timer).toMatchObject({
-      schedule: '%ACCOUNT_SYNC_SCHEDULE%',
+      schedule: '%SYNC_SCHEDULE%',
       runOnStartup: false,
       direction: 'in',
     });

@@ -8,7 +8,7 @@ import type { HealthReport } from '../../src/lib/health';
 import { findLeaks, findSecretShapes, VisibleOutput } from '../integration/support/leakScan';
 
 /**
- * A storage connection string pasted into ACCOUNT_SYNC_STORAGE (which takes the NAME of the
+ * A storage connection string pasted into SYNC_STORAGE (which takes the NAME of the
  * setting that holds one) fails the app's start. The settings error travels to the shared
  * runtime's startup log line, the health function's log and the 503 `app:startup` body: none of
  * them may carry any part of the account key.
@@ -25,7 +25,7 @@ beforeAll(() => {
     DATAVERSE_CREDENTIAL_TYPE: 'secret',
     DATAVERSE_CLIENT_SECRET: 'local-secret-value-of-enough-length',
     AzureWebJobsStorage: 'UseDevelopmentStorage=true',
-    ACCOUNT_SYNC_STORAGE: `AccountKey=${ACCOUNT_KEY};AccountName=contosostore;DefaultEndpointsProtocol=https;EndpointSuffix=core.windows.net`,
+    SYNC_STORAGE: `AccountKey=${ACCOUNT_KEY};AccountName=contosostore;DefaultEndpointsProtocol=https;EndpointSuffix=core.windows.net`,
   });
   // The shared runtime logs through the console (Application Insights in Azure): collect it.
   for (const level of ['info', 'warn', 'error'] as const) {
@@ -60,7 +60,7 @@ async function getHealth(): Promise<{ status: number; report: HealthReport }> {
   return { status: response.status ?? 200, report: JSON.parse(response.body) as HealthReport };
 }
 
-describe('a connection string in ACCOUNT_SYNC_STORAGE', () => {
+describe('a connection string in SYNC_STORAGE', () => {
   it('fails the start with 503 app:startup, and no log line or body holds any part of the key', async () => {
     const { status, report } = await getHealth();
 
@@ -72,9 +72,9 @@ describe('a connection string in ACCOUNT_SYNC_STORAGE', () => {
       .logLines()
       .find((line) => line.startsWith('error: Dataverse runtime could not start'));
     expect(startupLine).toContain(
-      'ACCOUNT_SYNC_STORAGE: holds what looks like a storage connection string',
+      'SYNC_STORAGE: holds what looks like a storage connection string',
     );
-    expect(startupLine).toContain('Example: ACCOUNT_SYNC_STORAGE=AzureWebJobsStorage');
+    expect(startupLine).toContain('Example: SYNC_STORAGE=AzureWebJobsStorage');
     // By default the body says which step failed and where to read the rest.
     expect(report.output).toMatch(
       /^settings: failed \[InvalidSettings\]\. Details and the fix: the function's log at \S+, or run dataverse-s2s doctor\.$/,
@@ -88,7 +88,7 @@ describe('a connection string in ACCOUNT_SYNC_STORAGE', () => {
 
     expect(status).toBe(503);
     expect(report.output).toContain(
-      'ACCOUNT_SYNC_STORAGE: holds what looks like a storage connection string',
+      'SYNC_STORAGE: holds what looks like a storage connection string',
     );
     expect(findLeaks(visible.texts, [ACCOUNT_KEY])).toEqual([]);
     expect(findSecretShapes(visible.texts)).toEqual([]);

@@ -20,7 +20,7 @@ var roleIds = {
   // The role the Functions docs require for an identity-based AzureWebJobsStorage (host state,
   // timer locks); it also covers the deployment package and the sync checkpoints and leases.
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
-  // The account mirror table (ACCOUNT_SYNC_TARGET=table) and the host's diagnostic events table.
+  // The account mirror table (SYNC_TARGET=table) and the host's diagnostic events table.
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   // Entra-authenticated telemetry (APPLICATIONINSIGHTS_AUTHENTICATION_STRING).
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'

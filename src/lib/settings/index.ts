@@ -10,5 +10,6 @@ export { readLocalSettingsValues } from './localSettings';
 export { DEFAULT_STORAGE_SETTING, SETTING_NAMES, STORAGE_SUFFIXES } from './names';
 export { managedIdentityEndpointAvailable } from './platform';
 export type { SettingsSource } from './read';
+export { RENAMED_SETTING_NAMES } from './renamed';
 export { DEFAULT_COLUMNS, FUNCTION_TIMEOUT_IN_SECONDS, MAX_RUN_SECONDS_LIMIT } from './sync';
 export type * from './types';

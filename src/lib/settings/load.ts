@@ -24,6 +24,7 @@ import {
 import { managedIdentityEndpointAvailable } from './platform';
 import { ProblemList } from './problems';
 import { readSetting, type SettingsSource } from './read';
+import { checkRenamedSettings } from './renamed';
 import { parseStorage } from './storage';
 import { parseSync } from './sync';
 import type { Settings } from './types';
@@ -35,6 +36,7 @@ import type { Settings } from './types';
  */
 export function loadSettings(env: SettingsSource = process.env): Settings {
   const problems = new ProblemList();
+  checkRenamedSettings(env, problems);
   const defaultTenantId = parseTenant(env, problems);
   const environments = parseEnvironments(
     readSetting(env, DATAVERSE_URL),

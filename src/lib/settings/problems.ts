@@ -6,6 +6,8 @@ export interface SettingProblem {
   readonly setting: string;
   readonly problem: string;
   readonly example: string;
+  /** The setting the example sets, when not `setting` itself (a renamed setting). */
+  readonly exampleSetting: string;
 }
 
 /**
@@ -16,8 +18,8 @@ export interface SettingProblem {
 export class ProblemList {
   private readonly problems: SettingProblem[] = [];
 
-  add(setting: string, problem: string, example: string): void {
-    this.problems.push({ setting, problem, example });
+  add(setting: string, problem: string, example: string, exampleSetting = setting): void {
+    this.problems.push({ setting, problem, example, exampleSetting });
   }
 
   get count(): number {
@@ -28,7 +30,7 @@ export class ProblemList {
   throwIfAny(): void {
     if (this.problems.length === 0) return;
     const lines = this.problems.map(
-      (p) => `- ${p.setting}: ${p.problem}. Example: ${p.setting}=${p.example}`,
+      (p) => `- ${p.setting}: ${p.problem}. Example: ${p.exampleSetting}=${p.example}`,
     );
     const noun = this.problems.length === 1 ? 'setting is' : 'settings are';
     throw new ConfigurationError(

@@ -1,4 +1,4 @@
-import { ACCOUNT_SYNC_STORAGE, DEFAULT_STORAGE_SETTING } from './names';
+import { DEFAULT_STORAGE_SETTING,SYNC_STORAGE } from './names';
 import { type ProblemList, shown } from './problems';
 import { readSetting, type SettingsSource } from './read';
 import type { StorageConnection } from './types';
@@ -69,7 +69,7 @@ function parseIdentityBased(
 }
 
 /**
- * Resolves the storage connection named by ACCOUNT_SYNC_STORAGE (default AzureWebJobsStorage)
+ * Resolves the storage connection named by SYNC_STORAGE (default AzureWebJobsStorage)
  * the way the Functions host does: the `<NAME>` connection string wins; otherwise the
  * identity-based `<NAME>__accountName` / `__blobServiceUri` / `__tableServiceUri` / `__clientId`.
  * A connection string may hold an account key, so it is never quoted in a problem.
@@ -78,11 +78,11 @@ export function parseStorage(
   env: SettingsSource,
   problems: ProblemList,
 ): StorageConnection | undefined {
-  const name = readSetting(env, ACCOUNT_SYNC_STORAGE) ?? DEFAULT_STORAGE_SETTING;
+  const name = readSetting(env, SYNC_STORAGE) ?? DEFAULT_STORAGE_SETTING;
   if (looksLikeConnectionString(name)) {
     // The likeliest mistake, and the costliest: the value holds an account key.
     problems.add(
-      ACCOUNT_SYNC_STORAGE,
+      SYNC_STORAGE,
       `holds what looks like a storage connection string (not repeated here), but this setting takes the NAME of the app setting that holds one: put the connection string in ${DEFAULT_STORAGE_SETTING} (or another setting) and name that setting here`,
       DEFAULT_STORAGE_SETTING,
     );
@@ -90,7 +90,7 @@ export function parseStorage(
   }
   if (!SETTING_NAME.test(name)) {
     problems.add(
-      ACCOUNT_SYNC_STORAGE,
+      SYNC_STORAGE,
       `must be the name of an app setting (letters, digits, underscores), got ${shown(name)}`,
       DEFAULT_STORAGE_SETTING,
     );

@@ -1,13 +1,13 @@
 import { integerSetting } from './integer';
 import {
   ACCOUNT_SYNC_COLUMNS,
-  ACCOUNT_SYNC_MAX_RUN_SECONDS,
-  ACCOUNT_SYNC_PAGE_SIZE,
-  ACCOUNT_SYNC_SCHEDULE,
   ACCOUNT_SYNC_TABLE_NAME,
-  ACCOUNT_SYNC_TARGET,
-  ACCOUNT_SYNC_WEBHOOK_SCOPE,
-  ACCOUNT_SYNC_WEBHOOK_URL,
+  SYNC_MAX_RUN_SECONDS,
+  SYNC_PAGE_SIZE,
+  SYNC_SCHEDULE,
+  SYNC_TARGET,
+  SYNC_WEBHOOK_SCOPE,
+  SYNC_WEBHOOK_URL,
 } from './names';
 import { checkNcrontab } from './ncrontab';
 import { type ProblemList, shown } from './problems';
@@ -51,9 +51,9 @@ function parseColumns(env: SettingsSource, problems: ProblemList): string[] {
 }
 
 function parseTarget(env: SettingsSource, problems: ProblemList): SyncTargetKind {
-  const value = readSetting(env, ACCOUNT_SYNC_TARGET)?.toLowerCase() ?? 'table';
+  const value = readSetting(env, SYNC_TARGET)?.toLowerCase() ?? 'table';
   if (value === 'table' || value === 'http') return value;
-  problems.add(ACCOUNT_SYNC_TARGET, `must be table or http, got ${shown(value)}`, 'table');
+  problems.add(SYNC_TARGET, `must be table or http, got ${shown(value)}`, 'table');
   return 'table';
 }
 
@@ -74,26 +74,26 @@ function parseWebhook(
   target: SyncTargetKind,
   problems: ProblemList,
 ): { url?: string; scope?: string } {
-  const urlValue = readSetting(env, ACCOUNT_SYNC_WEBHOOK_URL);
-  const scope = readSetting(env, ACCOUNT_SYNC_WEBHOOK_SCOPE);
+  const urlValue = readSetting(env, SYNC_WEBHOOK_URL);
+  const scope = readSetting(env, SYNC_WEBHOOK_SCOPE);
   const example = 'https://mirror.contoso.com/api/accounts';
   let url: string | undefined;
   if (urlValue === undefined) {
     if (target === 'http')
       problems.add(
-        ACCOUNT_SYNC_WEBHOOK_URL,
-        `is required when ${ACCOUNT_SYNC_TARGET}=http`,
+        SYNC_WEBHOOK_URL,
+        `is required when ${SYNC_TARGET}=http`,
         example,
       );
   } else {
     // The URL may carry a function key in its query: never quote it.
     const checked = checkEndpointUrl(urlValue);
     if (checked.ok) url = checked.value;
-    else problems.add(ACCOUNT_SYNC_WEBHOOK_URL, checked.problem, example);
+    else problems.add(SYNC_WEBHOOK_URL, checked.problem, example);
   }
   if (scope !== undefined && !SCOPE.test(scope)) {
     problems.add(
-      ACCOUNT_SYNC_WEBHOOK_SCOPE,
+      SYNC_WEBHOOK_SCOPE,
       'must be an Entra resource or scope (api://..., https://..., or an application id), optionally ending in /.default',
       'api://00000000-0000-0000-0000-000000000000/.default',
     );
@@ -107,11 +107,11 @@ export function parseSync(
   storage: StorageConnection | undefined,
   problems: ProblemList,
 ): SyncSettings | undefined {
-  const scheduleValue = readSetting(env, ACCOUNT_SYNC_SCHEDULE) ?? DEFAULT_SCHEDULE;
+  const scheduleValue = readSetting(env, SYNC_SCHEDULE) ?? DEFAULT_SCHEDULE;
   const schedule = checkNcrontab(scheduleValue);
   if (!schedule.ok)
     problems.add(
-      ACCOUNT_SYNC_SCHEDULE,
+      SYNC_SCHEDULE,
       `${schedule.problem}, got ${shown(scheduleValue)}`,
       '0 */5 * * * *',
     );
@@ -121,7 +121,7 @@ export function parseSync(
   const webhook = parseWebhook(env, target, problems);
   const maxRunSeconds = integerSetting(
     env,
-    ACCOUNT_SYNC_MAX_RUN_SECONDS,
+    SYNC_MAX_RUN_SECONDS,
     DEFAULT_MAX_RUN_SECONDS,
     30,
     MAX_RUN_SECONDS_LIMIT,
@@ -131,7 +131,7 @@ export function parseSync(
   // Smaller pages for rows that are wide, or a receiver that takes smaller requests.
   const pageSize = integerSetting(
     env,
-    ACCOUNT_SYNC_PAGE_SIZE,
+    SYNC_PAGE_SIZE,
     DEFAULT_PAGE_SIZE,
     1,
     5000,

@@ -46,9 +46,9 @@ export type SyncTarget =
     }
   | {
       readonly kind: 'http';
-      /** ACCOUNT_SYNC_WEBHOOK_URL (may carry a function key: never logged). */
+      /** SYNC_WEBHOOK_URL (may carry a function key: never logged). */
       readonly url: string;
-      /** ACCOUNT_SYNC_WEBHOOK_SCOPE: the Entra scope of the managed-identity token, if any. */
+      /** SYNC_WEBHOOK_SCOPE: the Entra scope of the managed-identity token, if any. */
       readonly scope?: string;
     };
 

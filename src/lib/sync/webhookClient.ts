@@ -29,7 +29,7 @@ import { isTransientNetworkCode, isTransientStatus, type Logger } from '../util'
 /** What the webhook pipeline may tune; the defaults suit a receiver that answers in seconds. */
 export type WebhookClientOptions = Omit<PipelineOptionsInput, 'name' | 'logger' | 'transient'> & {
   readonly url: string;
-  /** Entra scope of the receiver (ACCOUNT_SYNC_WEBHOOK_SCOPE); requires `getToken`. */
+  /** Entra scope of the receiver (SYNC_WEBHOOK_SCOPE); requires `getToken`. */
   readonly scope?: string;
   /** Bearer token for a scope, e.g. from the managed identity credential. */
   readonly getToken?: (scope: string, signal: AbortSignal | undefined) => Promise<string>;
@@ -63,7 +63,7 @@ export class WebhookClient {
     if (options.scope !== undefined && options.getToken === undefined) {
       throw new IntegrationError('A webhook scope needs a token provider', {
         step: 'http sink',
-        hint: 'Pass getToken (managed identity) when ACCOUNT_SYNC_WEBHOOK_SCOPE is set.',
+        hint: 'Pass getToken (managed identity) when SYNC_WEBHOOK_SCOPE is set.',
       });
     }
     const resolved = resolvePipelineOptions(OWNER, {
@@ -109,7 +109,7 @@ export class WebhookClient {
           environment: post.environment,
           status: response.status,
           clientRequestId: request.call.clientRequestId,
-          hint: 'A receiver acknowledges a page with a 2xx and an empty or JSON body (docs/webhook-receiver.md). An HTML page usually means a sign-in or proxy page answered instead of the receiver: point ACCOUNT_SYNC_WEBHOOK_URL at the receiver itself and let it accept the bearer token.',
+          hint: 'A receiver acknowledges a page with a 2xx and an empty or JSON body (docs/webhook-receiver.md). An HTML page usually means a sign-in or proxy page answered instead of the receiver: point SYNC_WEBHOOK_URL at the receiver itself and let it accept the bearer token.',
         },
       );
     }
@@ -187,7 +187,7 @@ async function webhookToken(
       {
         step: 'webhook token',
         code: cause.code,
-        hint: 'Check ACCOUNT_SYNC_WEBHOOK_SCOPE (the receiver app registration, e.g. api://<app id>/.default) and that the function app has a managed identity; for a user-assigned one, that AZURE_CLIENT_ID is its client id.',
+        hint: 'Check SYNC_WEBHOOK_SCOPE (the receiver app registration, e.g. api://<app id>/.default) and that the function app has a managed identity; for a user-assigned one, that AZURE_CLIENT_ID is its client id.',
         cause,
       },
     );
@@ -218,7 +218,7 @@ function toWebhookError(
         clientRequestId: request.call.clientRequestId,
         retryable,
         hint: redirect
-          ? 'Point ACCOUNT_SYNC_WEBHOOK_URL at the final URL; a receiver behind App Service authentication must accept the bearer token (ACCOUNT_SYNC_WEBHOOK_SCOPE) instead of redirecting to a sign-in page.'
+          ? 'Point SYNC_WEBHOOK_URL at the final URL; a receiver behind App Service authentication must accept the bearer token (SYNC_WEBHOOK_SCOPE) instead of redirecting to a sign-in page.'
           : retryable
             ? 'The receiver is failing or throttling; the page is retried and the checkpoint waits for it.'
             : 'The receiver rejected the delivery; check its logs and the receiver contract (README, "Targets").',

@@ -8,7 +8,7 @@ import { expectedMirror, mirrorDiff, NO_DIFFERENCE } from './mirror';
 import { DEFAULT_SYNC_COLUMNS, startSyncBed, type SyncBed } from './syncBed';
 
 /**
- * The whole path into the http target: runtime built with ACCOUNT_SYNC_TARGET=http, the real
+ * The whole path into the http target: runtime built with SYNC_TARGET=http, the real
  * Dataverse client and simulator, the engine, and a webhook receiver on 127.0.0.1 that applies
  * rows by versionnumber and sweeps older generations on instruction. The webhook URL carries a
  * SAS signature and a function key, as a Logic Apps or Functions trigger URL does: both are
@@ -34,7 +34,7 @@ beforeAll(async () => {
   sync.bed.plantSecret(FUNCTION_KEY);
   receiver = new WebhookReceiver();
   const url = `${await receiver.start()}?api-version=2016-10-01&sv=1.0&sig=${SIGNATURE}&code=${FUNCTION_KEY}`;
-  runtime = await sync.runtime({ ACCOUNT_SYNC_TARGET: 'http', ACCOUNT_SYNC_WEBHOOK_URL: url });
+  runtime = await sync.runtime({ SYNC_TARGET: 'http', SYNC_WEBHOOK_URL: url });
 });
 
 afterAll(async () => {

@@ -136,8 +136,8 @@ it(
     const url = await receiver.start();
     try {
       const runtime = await sync.runtime({
-        ACCOUNT_SYNC_TARGET: 'http',
-        ACCOUNT_SYNC_WEBHOOK_URL: url,
+        SYNC_TARGET: 'http',
+        SYNC_WEBHOOK_URL: url,
       });
       const stopSampling = sampleRss();
       const startedAt = performance.now();

@@ -12,7 +12,7 @@ import { expectedMirror, mirrorDiff, NO_DIFFERENCE } from './mirror';
 import { DEFAULT_SYNC_COLUMNS, startSyncBed, type SyncBed } from './syncBed';
 
 /**
- * The time budget with the real client and simulator. ACCOUNT_SYNC_MAX_RUN_SECONDS has a
+ * The time budget with the real client and simulator. SYNC_MAX_RUN_SECONDS has a
  * floor of 30 s and the runtime pages by 5000, so a budget that bites in a quick test goes
  * through syncEnvironment: the runtime's own Dataverse client, the real storage, small pages,
  * maxRunSeconds 3 and a clock that moves 1 s per applied page (3 pages per run).

@@ -140,7 +140,7 @@ describe('redactSecretShapes: keys, signatures and passwords in real error texts
     'GET https://contoso.crm.dynamics.com/api/data/v9.2/accounts?$deltatoken=919042%2108%2f22%2f2017',
     'https://contoso.crm.dynamics.com/api/data/v9.2/WhoAmI?api-version=9.2',
     'the signature of the SAS did not match; see the design',
-    'the app setting ACCOUNT_SYNC_STORAGE takes the name of a setting',
+    'the app setting SYNC_STORAGE takes the name of a setting',
   ])('leaves ordinary text alone: %s', (text) => {
     expect(redactSecretShapes(text)).toBe(text);
   });

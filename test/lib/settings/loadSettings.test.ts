@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { ConfigurationError } from '../../../src/lib/errors';
-import { loadSettings, SETTING_NAMES } from '../../../src/lib/settings';
+import { loadSettings, RENAMED_SETTING_NAMES, SETTING_NAMES } from '../../../src/lib/settings';
 
 const TENANT = '11111111-2222-3333-4444-555555555555';
 const CLIENT = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
@@ -99,7 +99,7 @@ describe('loadSettings: defaults and normalisation', () => {
 
   it('treats empty and whitespace-only values as unset (defaults apply)', () => {
     const s = loadSettings(
-      base({ ACCOUNT_SYNC_SCHEDULE: '   ', HEALTH_CACHE_SECONDS: '', ACCOUNT_SYNC_TARGET: ' ' }),
+      base({ SYNC_SCHEDULE: '   ', HEALTH_CACHE_SECONDS: '', SYNC_TARGET: ' ' }),
     );
     expect(s.sync.schedule).toBe('0 */15 * * * *');
     expect(s.healthCacheSeconds).toBe(60);
@@ -152,17 +152,17 @@ describe('loadSettings: defaults and normalisation', () => {
       'https://login.microsoftonline.us',
     ],
     [
-      { ACCOUNT_SYNC_SCHEDULE: '0 0 2 * * Mon-Fri' },
+      { SYNC_SCHEDULE: '0 0 2 * * Mon-Fri' },
       (s: ReturnType<typeof loadSettings>) => s.sync.schedule,
       '0 0 2 * * Mon-Fri',
     ],
     [
-      { ACCOUNT_SYNC_SCHEDULE: '0  */5 * * * *' },
+      { SYNC_SCHEDULE: '0  */5 * * * *' },
       (s: ReturnType<typeof loadSettings>) => s.sync.schedule,
       '0 */5 * * * *',
     ],
     [
-      { ACCOUNT_SYNC_SCHEDULE: '*/30 0,30 8-18/2 1 JAN *' },
+      { SYNC_SCHEDULE: '*/30 0,30 8-18/2 1 JAN *' },
       (s: ReturnType<typeof loadSettings>) => s.sync.schedule,
       '*/30 0,30 8-18/2 1 JAN *',
     ],
@@ -173,17 +173,17 @@ describe('loadSettings: defaults and normalisation', () => {
     ],
     [
       {
-        ACCOUNT_SYNC_TARGET: 'HTTP',
-        ACCOUNT_SYNC_WEBHOOK_URL: 'https://mirror.example.com/api/x?code=abc',
+        SYNC_TARGET: 'HTTP',
+        SYNC_WEBHOOK_URL: 'https://mirror.example.com/api/x?code=abc',
       },
       (s: ReturnType<typeof loadSettings>) => s.sync.target,
       { kind: 'http', url: 'https://mirror.example.com/api/x?code=abc' },
     ],
     [
       {
-        ACCOUNT_SYNC_TARGET: 'http',
-        ACCOUNT_SYNC_WEBHOOK_URL: 'http://127.0.0.1:7071/hook',
-        ACCOUNT_SYNC_WEBHOOK_SCOPE: 'api://mirror/.default',
+        SYNC_TARGET: 'http',
+        SYNC_WEBHOOK_URL: 'http://127.0.0.1:7071/hook',
+        SYNC_WEBHOOK_SCOPE: 'api://mirror/.default',
       },
       (s: ReturnType<typeof loadSettings>) => s.sync.target,
       { kind: 'http', url: 'http://127.0.0.1:7071/hook', scope: 'api://mirror/.default' },
@@ -194,12 +194,12 @@ describe('loadSettings: defaults and normalisation', () => {
       { kind: 'table', tableName: 'AccountMirror2' },
     ],
     [
-      { ACCOUNT_SYNC_MAX_RUN_SECONDS: '30' },
+      { SYNC_MAX_RUN_SECONDS: '30' },
       (s: ReturnType<typeof loadSettings>) => s.sync.maxRunSeconds,
       30,
     ],
     [
-      { ACCOUNT_SYNC_PAGE_SIZE: '500' },
+      { SYNC_PAGE_SIZE: '500' },
       (s: ReturnType<typeof loadSettings>) => s.sync.pageSize,
       500,
     ],
@@ -276,7 +276,7 @@ describe('loadSettings: storage connection', () => {
     ],
     [
       {
-        ACCOUNT_SYNC_STORAGE: 'MirrorStorage',
+        SYNC_STORAGE: 'MirrorStorage',
         MirrorStorage:
           'DefaultEndpointsProtocol=https;AccountName=mirror;AccountKey=abc==;EndpointSuffix=core.windows.net',
       },
@@ -481,25 +481,25 @@ describe('loadSettings: invalid values', () => {
     ],
     [
       '5-field cron',
-      { ACCOUNT_SYNC_SCHEDULE: '*/5 * * * *' },
-      'ACCOUNT_SYNC_SCHEDULE: must be a 6-field NCRONTAB expression',
+      { SYNC_SCHEDULE: '*/5 * * * *' },
+      'SYNC_SCHEDULE: must be a 6-field NCRONTAB expression',
     ],
     [
       'timespan schedule',
-      { ACCOUNT_SYNC_SCHEDULE: '00:05:00' },
-      'ACCOUNT_SYNC_SCHEDULE: must be a 6-field',
+      { SYNC_SCHEDULE: '00:05:00' },
+      'SYNC_SCHEDULE: must be a 6-field',
     ],
     [
       'second out of range',
-      { ACCOUNT_SYNC_SCHEDULE: '60 * * * * *' },
+      { SYNC_SCHEDULE: '60 * * * * *' },
       'has an invalid second field',
     ],
-    ['hour out of range', { ACCOUNT_SYNC_SCHEDULE: '0 0 24 * * *' }, 'has an invalid hour field'],
-    ['zero step', { ACCOUNT_SYNC_SCHEDULE: '0 */0 * * * *' }, 'has an invalid minute field'],
-    ['reversed range', { ACCOUNT_SYNC_SCHEDULE: '0 0 9-5 * * *' }, 'has an invalid hour field'],
+    ['hour out of range', { SYNC_SCHEDULE: '0 0 24 * * *' }, 'has an invalid hour field'],
+    ['zero step', { SYNC_SCHEDULE: '0 */0 * * * *' }, 'has an invalid minute field'],
+    ['reversed range', { SYNC_SCHEDULE: '0 0 9-5 * * *' }, 'has an invalid hour field'],
     [
       'bad day name',
-      { ACCOUNT_SYNC_SCHEDULE: '0 0 0 * * Funday' },
+      { SYNC_SCHEDULE: '0 0 0 * * Funday' },
       'has an invalid day-of-week field',
     ],
     ['uppercase column', { ACCOUNT_SYNC_COLUMNS: 'name,Telephone1' }, 'not valid: "Telephone1"'],
@@ -508,21 +508,21 @@ describe('loadSettings: invalid values', () => {
       { ACCOUNT_SYNC_COLUMNS: 'name,account number' },
       'not valid: "account number"',
     ],
-    ['bad target', { ACCOUNT_SYNC_TARGET: 'queue' }, 'ACCOUNT_SYNC_TARGET: must be table or http'],
+    ['bad target', { SYNC_TARGET: 'queue' }, 'SYNC_TARGET: must be table or http'],
     [
       'http target without url',
-      { ACCOUNT_SYNC_TARGET: 'http' },
-      'ACCOUNT_SYNC_WEBHOOK_URL: is required when ACCOUNT_SYNC_TARGET=http',
+      { SYNC_TARGET: 'http' },
+      'SYNC_WEBHOOK_URL: is required when SYNC_TARGET=http',
     ],
     [
       'http webhook not loopback',
-      { ACCOUNT_SYNC_TARGET: 'http', ACCOUNT_SYNC_WEBHOOK_URL: 'http://mirror.example.com/x' },
-      'ACCOUNT_SYNC_WEBHOOK_URL: must use https',
+      { SYNC_TARGET: 'http', SYNC_WEBHOOK_URL: 'http://mirror.example.com/x' },
+      'SYNC_WEBHOOK_URL: must use https',
     ],
     [
       'bad scope',
-      { ACCOUNT_SYNC_WEBHOOK_SCOPE: 'mirror scope' },
-      'ACCOUNT_SYNC_WEBHOOK_SCOPE: must be an Entra resource',
+      { SYNC_WEBHOOK_SCOPE: 'mirror scope' },
+      'SYNC_WEBHOOK_SCOPE: must be an Entra resource',
     ],
     [
       'short table name',
@@ -541,28 +541,28 @@ describe('loadSettings: invalid values', () => {
     ],
     [
       'run seconds too low',
-      { ACCOUNT_SYNC_MAX_RUN_SECONDS: '29' },
-      'ACCOUNT_SYNC_MAX_RUN_SECONDS: must be a whole number from 30 to 1700',
+      { SYNC_MAX_RUN_SECONDS: '29' },
+      'SYNC_MAX_RUN_SECONDS: must be a whole number from 30 to 1700',
     ],
     [
       'run seconds beyond the function timeout',
-      { ACCOUNT_SYNC_MAX_RUN_SECONDS: '86400' },
-      'ACCOUNT_SYNC_MAX_RUN_SECONDS: must be a whole number from 30 to 1700 (the host stops a run at functionTimeout, 30 minutes in host.json',
+      { SYNC_MAX_RUN_SECONDS: '86400' },
+      'SYNC_MAX_RUN_SECONDS: must be a whole number from 30 to 1700 (the host stops a run at functionTimeout, 30 minutes in host.json',
     ],
     [
       'page size zero',
-      { ACCOUNT_SYNC_PAGE_SIZE: '0' },
-      'ACCOUNT_SYNC_PAGE_SIZE: must be a whole number from 1 to 5000',
+      { SYNC_PAGE_SIZE: '0' },
+      'SYNC_PAGE_SIZE: must be a whole number from 1 to 5000',
     ],
     [
       'page size above the service maximum',
-      { ACCOUNT_SYNC_PAGE_SIZE: '10000' },
-      'ACCOUNT_SYNC_PAGE_SIZE: must be a whole number from 1 to 5000',
+      { SYNC_PAGE_SIZE: '10000' },
+      'SYNC_PAGE_SIZE: must be a whole number from 1 to 5000',
     ],
     [
       'run seconds with unit',
-      { ACCOUNT_SYNC_MAX_RUN_SECONDS: '1500s' },
-      'ACCOUNT_SYNC_MAX_RUN_SECONDS: must be a whole number',
+      { SYNC_MAX_RUN_SECONDS: '1500s' },
+      'SYNC_MAX_RUN_SECONDS: must be a whole number',
     ],
     [
       'negative cache',
@@ -613,12 +613,12 @@ describe('loadSettings: invalid values', () => {
     ],
     [
       'storage setting name',
-      { ACCOUNT_SYNC_STORAGE: 'my storage' },
-      'ACCOUNT_SYNC_STORAGE: must be the name of an app setting',
+      { SYNC_STORAGE: 'my storage' },
+      'SYNC_STORAGE: must be the name of an app setting',
     ],
     [
       'named storage missing',
-      { ACCOUNT_SYNC_STORAGE: 'MirrorStorage' },
+      { SYNC_STORAGE: 'MirrorStorage' },
       'MirrorStorage: is required',
     ],
   ])('%s', (_label, overrides, expected) => {
@@ -635,7 +635,7 @@ describe('loadSettings: invalid values', () => {
     try {
       loadSettings({
         DATAVERSE_CLIENT_ID: 'nope',
-        ACCOUNT_SYNC_TARGET: 'queue',
+        SYNC_TARGET: 'queue',
         HEALTH_CACHE_SECONDS: 'x',
       });
     } catch (error) {
@@ -654,7 +654,7 @@ describe('loadSettings: invalid values', () => {
       'DATAVERSE_CLIENT_ID',
       'DATAVERSE_CREDENTIAL_TYPE',
       'AzureWebJobsStorage',
-      'ACCOUNT_SYNC_TARGET',
+      'SYNC_TARGET',
       'HEALTH_CACHE_SECONDS',
     ]);
     expect(error.describe()).toContain('settings: 7 app settings are missing or invalid');
@@ -675,8 +675,8 @@ describe('loadSettings: invalid values', () => {
     [
       'webhook function key',
       {
-        ACCOUNT_SYNC_TARGET: 'http',
-        ACCOUNT_SYNC_WEBHOOK_URL: 'http://example.com/hook?code=FunctionKey987',
+        SYNC_TARGET: 'http',
+        SYNC_WEBHOOK_URL: 'http://example.com/hook?code=FunctionKey987',
       },
       'FunctionKey987',
     ],
@@ -699,6 +699,25 @@ describe('loadSettings: invalid values', () => {
   });
 });
 
+describe('loadSettings: settings of earlier versions', () => {
+  it('names the new setting of each renamed one still set, with an example under the new name', () => {
+    const message = problemsOf(
+      base({ ACCOUNT_SYNC_SCHEDULE: '0 */5 * * * *', ACCOUNT_SYNC_TARGET: 'table' }),
+    );
+    expect(message.split('\n')).toEqual([
+      '2 app settings are missing or invalid:',
+      '- ACCOUNT_SYNC_SCHEDULE: was renamed to SYNC_SCHEDULE; rename the app setting (its value carries over unchanged). Example: SYNC_SCHEDULE=0 */15 * * * *',
+      '- ACCOUNT_SYNC_TARGET: was renamed to SYNC_TARGET; rename the app setting (its value carries over unchanged). Example: SYNC_TARGET=table',
+    ]);
+  });
+
+  it('reads every renamed name (none is ignored silently)', () => {
+    for (const name of RENAMED_SETTING_NAMES) {
+      expect(problemsOf(base({ [name]: 'x' }))).toContain(`- ${name}: was renamed to `);
+    }
+  });
+});
+
 describe('SETTING_NAMES', () => {
   it('lists every app setting loadSettings reads, each once', () => {
     const read = new Set<string>();
@@ -713,6 +732,7 @@ describe('SETTING_NAMES', () => {
     const platform = [...read].filter(
       (name) =>
         name.startsWith('AzureWebJobsStorage') ||
+        RENAMED_SETTING_NAMES.includes(name) ||
         ['IDENTITY_ENDPOINT', 'MSI_ENDPOINT'].includes(name),
     );
     expect([...read].filter((name) => !platform.includes(name)).sort()).toEqual(

@@ -55,15 +55,15 @@ function visibleText(error: ConfigurationError): string {
   return [error.message, error.describe(), String(error.stack), JSON.stringify(error)].join('\n');
 }
 
-describe('ACCOUNT_SYNC_STORAGE holding a connection string instead of a setting name', () => {
+describe('SYNC_STORAGE holding a connection string instead of a setting name', () => {
   it('says what is wrong with a valid example and quotes no part of the key', () => {
-    const error = errorOf(base({ ACCOUNT_SYNC_STORAGE: CONNECTION_STRING }));
+    const error = errorOf(base({ SYNC_STORAGE: CONNECTION_STRING }));
 
     expect(fragmentsIn(visibleText(error), ACCOUNT_KEY)).toEqual([]);
-    const line = error.message.split('\n').find((l) => l.startsWith('- ACCOUNT_SYNC_STORAGE:'));
+    const line = error.message.split('\n').find((l) => l.startsWith('- SYNC_STORAGE:'));
     expect(line).toContain('looks like a storage connection string');
     expect(line).toContain('takes the NAME of the app setting that holds one');
-    expect(line).toMatch(/Example: ACCOUNT_SYNC_STORAGE=AzureWebJobsStorage$/);
+    expect(line).toMatch(/Example: SYNC_STORAGE=AzureWebJobsStorage$/);
     expect(visibleText(error)).not.toContain('AccountKey=');
   });
 
@@ -71,9 +71,9 @@ describe('ACCOUNT_SYNC_STORAGE holding a connection string instead of a setting 
     ['a SAS URL', SAS_URL, SAS_SIGNATURE],
     ['a function URL', FUNCTION_URL, FUNCTION_KEY],
   ])('quotes no part of %s either', (_label, value, secret) => {
-    const error = errorOf(base({ ACCOUNT_SYNC_STORAGE: value }));
+    const error = errorOf(base({ SYNC_STORAGE: value }));
     expect(fragmentsIn(visibleText(error), secret)).toEqual([]);
-    expect(error.message).toContain('ACCOUNT_SYNC_STORAGE: must be the name of an app setting');
+    expect(error.message).toContain('SYNC_STORAGE: must be the name of an app setting');
     expect(error.message).toContain('it looks like a URL');
   });
 });
@@ -81,11 +81,11 @@ describe('ACCOUNT_SYNC_STORAGE holding a connection string instead of a setting 
 describe('settings that quote a bad value never quote a secret pasted into them', () => {
   const QUOTING_SETTINGS = [
     'DATAVERSE_CREDENTIAL_TYPE',
-    'ACCOUNT_SYNC_TARGET',
+    'SYNC_TARGET',
     'ACCOUNT_SYNC_TABLE_NAME',
     'ACCOUNT_SYNC_COLUMNS',
-    'ACCOUNT_SYNC_SCHEDULE',
-    'ACCOUNT_SYNC_MAX_RUN_SECONDS',
+    'SYNC_SCHEDULE',
+    'SYNC_MAX_RUN_SECONDS',
     'HEALTH_CACHE_SECONDS',
     'CREDENTIAL_EXPIRY_WARNING_DAYS',
     'AzureWebJobsStorage__accountName',
@@ -115,9 +115,9 @@ describe('settings that quote a bad value never quote a secret pasted into them'
 
   it('still quotes an ordinary wrong value, so the operator sees the typo', () => {
     const error = errorOf(
-      base({ ACCOUNT_SYNC_TARGET: 'queue', ACCOUNT_SYNC_SCHEDULE: '0 */5 * * *' }),
+      base({ SYNC_TARGET: 'queue', SYNC_SCHEDULE: '0 */5 * * *' }),
     );
-    expect(error.message).toContain('ACCOUNT_SYNC_TARGET: must be table or http, got "queue"');
+    expect(error.message).toContain('SYNC_TARGET: must be table or http, got "queue"');
     expect(error.message).toContain('got "0 */5 * * *"');
   });
 });
