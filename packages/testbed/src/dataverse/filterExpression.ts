@@ -1,34 +1,7 @@
 import { queryError, unknownProperty } from './errors';
-import type { ValueKind } from './metadata/attributeKinds';
+import { checkCompatible, type ColumnType, columnTypeOf, type Literal } from './filterTypes';
 import type { TableSchema } from './tableSchema';
 import type { SimRow } from './tableTypes';
-
-/** How two values of a column compare (and which literals fit it). */
-export type ColumnType =
-  'guid' | 'string' | 'number' | 'int' | 'bigint' | 'double' | 'boolean' | 'datetime' | 'date';
-
-/** The comparison type of a column kind. */
-export function columnTypeOf(kind: ValueKind): ColumnType {
-  switch (kind) {
-    case 'guid':
-    case 'lookup':
-      return 'guid';
-    case 'int':
-    case 'choice':
-      return 'int';
-    case 'decimal':
-    case 'money':
-      return 'number';
-    case 'bigint':
-    case 'double':
-    case 'boolean':
-    case 'datetime':
-    case 'date':
-      return kind;
-    default:
-      return 'string';
-  }
-}
 
 /**
  * The subset of OData `$filter` the simulator understands: comparisons (eq ne gt ge lt le) of a
@@ -53,10 +26,6 @@ export type FilterExpression =
   | { kind: 'not'; operand: FilterExpression };
 
 type CompareOperator = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le';
-type Literal = {
-  type: 'string' | 'number' | 'guid' | 'datetime' | 'date' | 'boolean' | 'null';
-  value: string | number | boolean | null;
-};
 
 interface Token {
   text: string;
@@ -194,42 +163,6 @@ export function parseFilter(source: string, schema: TableSchema): FilterExpressi
   const rest = peek();
   if (rest !== undefined) throw syntaxError(rest.position, source);
   return expression;
-}
-
-const EDM_NAMES: Record<ColumnType, string> = {
-  guid: 'Edm.Guid',
-  string: 'Edm.String',
-  number: 'Edm.Decimal',
-  int: 'Edm.Int32',
-  bigint: 'Edm.Int64',
-  double: 'Edm.Double',
-  boolean: 'Edm.Boolean',
-  datetime: 'Edm.DateTimeOffset',
-  date: 'Edm.Date',
-};
-
-const LITERAL_EDM_NAMES: Record<Literal['type'], string> = {
-  string: 'Edm.String',
-  number: 'Edm.Int32',
-  guid: 'Edm.Guid',
-  datetime: 'Edm.DateTimeOffset',
-  date: 'Edm.Date',
-  boolean: 'Edm.Boolean',
-  null: 'null',
-};
-
-const NUMERIC = new Set<ColumnType>(['number', 'int', 'bigint', 'double']);
-
-function checkCompatible(columnType: ColumnType, literal: Literal): void {
-  if (literal.type === 'null') return;
-  const fits =
-    (NUMERIC.has(columnType) && literal.type === 'number') ||
-    (!NUMERIC.has(columnType) && columnType === literal.type);
-  if (!fits) {
-    throw queryError(
-      `A binary operator with incompatible types was detected. Found operand types '${EDM_NAMES[columnType]}' and '${LITERAL_EDM_NAMES[literal.type]}'.`,
-    );
-  }
 }
 
 /** Evaluates a parsed filter against one row. */

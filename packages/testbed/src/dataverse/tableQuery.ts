@@ -1,12 +1,8 @@
 import { deltaLinkFor } from './changeTokens';
 import { deltaResponse } from './deltaQuery';
 import { changeTrackingNotEnabled, trackChangesNotSupported } from './errors';
-import {
-  columnTypeOf,
-  compareValues,
-  type FilterExpression,
-  matchesFilter,
-} from './filterExpression';
+import { compareValues, type FilterExpression, matchesFilter } from './filterExpression';
+import { columnTypeOf } from './filterTypes';
 import { decodeSkipToken, nextLinkFor, type PageCursor } from './pagingCookie';
 import type { Preferences } from './preferences';
 import type { QueryOptions } from './queryOptions';

@@ -8,10 +8,9 @@ import {
   money,
   option,
   primaryKey,
-  stateAndStatus,
-  systemColumns,
   text,
 } from './attributeBuilders';
+import { stateAndStatus, systemColumns } from './systemAttributes';
 
 /**
  * The `account` table: the columns the seeded generator fills (accountGenerator.ts) plus the

@@ -1,15 +1,7 @@
 import type { TableRows } from '../simTable';
 import { lookupTargetKey } from '../simTable';
 import type { SimRow, SimTableDefinition, SimValue } from '../tableTypes';
-import {
-  dateTime,
-  english,
-  lookup,
-  primaryKey,
-  stateAndStatus,
-  systemColumns,
-  text,
-} from './attributeBuilders';
+import { dateTime, english, lookup, primaryKey, text } from './attributeBuilders';
 import {
   baseRowId,
   mix,
@@ -20,6 +12,7 @@ import {
   toDataverseDate,
   toDataverseDateTime,
 } from './seededValues';
+import { stateAndStatus, systemColumns } from './systemAttributes';
 
 /**
  * The `contact` table: a DateOnly `birthdate` (`YYYY-MM-DD` on the wire) and the Customer lookup

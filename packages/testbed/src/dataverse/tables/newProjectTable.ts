@@ -14,8 +14,6 @@ import {
   money,
   option,
   primaryKey,
-  stateAndStatus,
-  systemColumns,
   text,
 } from './attributeBuilders';
 import {
@@ -29,6 +27,7 @@ import {
   toDataverseDate,
   toDataverseDateTime,
 } from './seededValues';
+import { stateAndStatus, systemColumns } from './systemAttributes';
 
 /**
  * The custom table `new_project`: one column of every type a metadata-driven sync must map,
