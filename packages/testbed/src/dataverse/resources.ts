@@ -1,5 +1,7 @@
 import { deltaCount } from './deltaQuery';
 import { queryError, resourceNotFound, SimHttpError } from './errors';
+import { handleMetadata } from './metadata/metadataResources';
+import { handleOrganizations } from './metadata/organizationResource';
 import { parsePreferences } from './preferences';
 import { parseQueryOptions } from './queryOptions';
 import type { ResourceContext, ResourceRequest } from './resourceContext';
@@ -66,16 +68,10 @@ export function handleResource(
       OrganizationId: caller.organizationId,
     });
   }
-  const definition = /^EntityDefinitions\(LogicalName='([a-z_]+)'\)$/.exec(resource);
-  const defined = context.tables.byLogicalName(definition?.[1] ?? '');
-  if (defined !== undefined && method === 'GET') {
-    return jsonResponse(200, {
-      '@odata.context': `${context.serviceRoot}$metadata#EntityDefinitions/$entity`,
-      LogicalName: defined.logicalName,
-      EntitySetName: defined.schema.entitySetName,
-      ChangeTrackingEnabled: defined.schema.changeTrackingEnabled,
-    });
-  }
+  if (resource.startsWith('EntityDefinitions'))
+    return handleMetadata(context, method, resource, url, request.body);
+  const organizations = /^organizations(?:\(([^)]*)\))?$/.exec(resource);
+  if (organizations) return handleOrganizations(context, method, organizations[1], url);
 
   const route = /^([A-Za-z_0-9]+)(\/\$count|\((.*)\))?$/.exec(resource);
   const table = route === null ? undefined : context.tables.byEntitySet(route[1] ?? '');
@@ -130,7 +126,11 @@ function handleTable(
 }
 
 function serviceDocument(context: ResourceContext): SimResponse {
-  const sets = context.tables.all().map((table) => table.schema.entitySetName);
+  const sets = [
+    ...context.tables.all().map((table) => table.schema.entitySetName),
+    'organizations',
+    'EntityDefinitions',
+  ];
   return jsonResponse(200, {
     '@odata.context': `${context.serviceRoot}$metadata`,
     value: sets.map((name) => ({ name, kind: 'EntitySet', url: name })),
