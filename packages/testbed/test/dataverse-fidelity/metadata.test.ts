@@ -341,6 +341,12 @@ describe('Dataverse simulator: table metadata', () => {
       Value: 0,
       Label: { UserLocalizedLabel: { Label: 'No' } },
     });
+    // A Boolean's option set has TrueOption/FalseOption, not Options.
+    const wrongSelect = await fetch(
+      `${english.serviceRootUrl}EntityDefinitions(LogicalName='new_project')/Attributes/Microsoft.Dynamics.CRM.BooleanAttributeMetadata?$select=LogicalName&$expand=OptionSet($select=Options)`,
+      { headers: apiHeaders(fixture.tokenFor(english.url)) },
+    );
+    expect(wrongSelect.status).toBe(400);
   });
 
   it('casts to Lookup, Money, Decimal and DateTime metadata', async () => {

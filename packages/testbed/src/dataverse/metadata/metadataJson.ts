@@ -131,16 +131,15 @@ export function odataTypeOf(attribute: ResolvedAttribute): string | undefined {
 }
 
 function optionJson(option: SimOption, language: number, managed: boolean, owner: string): Json {
+  // Property order of Microsoft's sample (webapi/query-metadata-web-api.md).
   const json: Json = {
     Value: option.Value,
-    Color: option.Color ?? null,
-    IsManaged: managed,
-    ExternalValue: null,
-    ParentValues: [],
-    MetadataId: null,
-    HasChanged: null,
     Label: wireLabel(option.Label, language, managed, `${owner}.${option.Value}`),
     Description: EMPTY_LABEL,
+    Color: option.Color ?? null,
+    IsManaged: managed,
+    MetadataId: null,
+    HasChanged: null,
   };
   if (option.DefaultStatus !== undefined) {
     json.DefaultStatus = option.DefaultStatus;
