@@ -1,12 +1,18 @@
+import {
+  BASE_CURRENCY_ID,
+  baseRowId,
+  mix,
+  pick,
+  positionOfBaseRowId,
+  seededOwnerId,
+  toDataverseDateTime,
+} from './tables/seededValues';
 import type { AccountRow } from './types';
 
 /**
  * Deterministic seeded account rows, generated on demand from (seed, position) so that an
- * environment can hold a million untouched rows without a million objects.
- *
- * The id of base row i is reversible: its last 48 bits are a keyed Feistel permutation of i,
- * so `positionOfBaseId` finds the row in O(1) without an index; the other bits are hashes of
- * (seed, i) and are checked on the way back, so random GUIDs never alias a base row.
+ * environment can hold a million untouched rows without a million objects (the id scheme is
+ * in `tables/seededValues.ts`). The alternate key `accountnumber` is decodable too.
  */
 
 const COMPANY_WORDS = [
@@ -67,73 +73,14 @@ const CITIES: readonly (readonly [string, string, string])[] = [
 const STREETS = ['Main St', 'High Street', 'Market Rd', 'Station Ave', 'Park Lane', 'King St'];
 const BASE_CREATED_ON_MS = Date.UTC(2020, 0, 1);
 
-/** 32-bit avalanche hash of three integers (murmur3 finaliser). */
-function mix(a: number, b: number, c: number): number {
-  let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(b + 0x7f4a7c15, 0xc2b2ae35) ^ c;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
-function pick<T>(items: readonly T[], hash: number): T {
-  return items[hash % items.length] as T;
-}
-
-function hex(value: number, digits: number): string {
-  return (value >>> 0)
-    .toString(16)
-    .padStart(8, '0')
-    .slice(8 - digits);
-}
-
-const HALF_MASK = 0xffffff;
-const ROUNDS = 4;
-
-/** Keyed bijection on 48-bit integers (two 24-bit halves), so base ids do not look sequential. */
-function permute(seed: number, value: number): number {
-  let left = Math.floor(value / 0x1000000) & HALF_MASK;
-  let right = value % 0x1000000;
-  for (let round = 0; round < ROUNDS; round++) {
-    const next = (left ^ mix(seed, right, round)) & HALF_MASK;
-    left = right;
-    right = next;
-  }
-  return left * 0x1000000 + right;
-}
-
-function unpermute(seed: number, value: number): number {
-  let left = Math.floor(value / 0x1000000) & HALF_MASK;
-  let right = value % 0x1000000;
-  for (let round = ROUNDS - 1; round >= 0; round--) {
-    const previousRight = left;
-    const previousLeft = (right ^ mix(seed, previousRight, round)) & HALF_MASK;
-    left = previousLeft;
-    right = previousRight;
-  }
-  return left * 0x1000000 + right;
-}
-
 /** GUID of base row `position` for `seed`. */
 export function baseAccountId(seed: number, position: number): string {
-  const a = mix(seed, position, 11);
-  const b = mix(seed, position, 12);
-  const tail = permute(seed, position).toString(16).padStart(12, '0');
-  const variant = (8 + (b & 3)).toString(16);
-  return `${hex(a, 8)}-${hex(b >>> 16, 4)}-4${hex(b >>> 4, 3)}-${variant}${hex(a >>> 7, 3)}-${tail}`;
+  return baseRowId(seed, position);
 }
 
 /** Position of a base row id, or undefined when the id is not one of this seed's base ids. */
 export function positionOfBaseId(seed: number, baseCount: number, id: string): number | undefined {
-  const normalised = id.toLowerCase();
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(normalised)) {
-    return undefined;
-  }
-  const position = unpermute(seed, parseInt(normalised.slice(24), 16));
-  if (position >= baseCount) return undefined;
-  return baseAccountId(seed, position) === normalised ? position : undefined;
+  return positionOfBaseRowId(seed, baseCount, id);
 }
 
 /** Account number of base row `position`: the alternate key, decodable without an index. */
@@ -149,21 +96,7 @@ export function positionOfBaseAccountNumber(accountNumber: string): number | und
   return baseAccountNumber(position) === accountNumber ? position : undefined;
 }
 
-/** The deterministic owner (a team or user) of every seeded row in an environment. */
-export function seededOwnerId(seed: number): string {
-  let owner = ownerIds.get(seed);
-  if (owner === undefined) {
-    owner = baseAccountId(seed ^ 0x5bd1e995, 0);
-    ownerIds.set(seed, owner);
-  }
-  return owner;
-}
-const ownerIds = new Map<number, string>();
-
-/** ISO timestamp the way Dataverse writes it: seconds precision, `Z`. */
-export function toDataverseDateTime(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
-}
+export { seededOwnerId, toDataverseDateTime };
 
 /** Base row `position`: pure function of (seed, position); versionnumber = position + 1. */
 export function generateBaseAccount(seed: number, position: number): AccountRow {
@@ -176,6 +109,7 @@ export function generateBaseAccount(seed: number, position: number): AccountRow 
   const inactive = h3 % 20 === 0;
   const createdOnMs = BASE_CREATED_ON_MS + (h2 % (3 * 365 * 24 * 60)) * 60_000;
   const modifiedOnMs = createdOnMs + (h3 % (90 * 24 * 60)) * 60_000;
+  const revenue = (h1 % 1_000_000_000) / 100;
   return {
     accountid: baseAccountId(seed, position),
     name,
@@ -187,7 +121,8 @@ export function generateBaseAccount(seed: number, position: number): AccountRow 
     address1_city: city,
     address1_postalcode: postalCode,
     address1_country: country,
-    revenue: (h1 % 1_000_000_000) / 100,
+    revenue,
+    revenue_base: revenue,
     numberofemployees: (h2 >>> 12) % 50_000,
     industrycode: ((h3 >>> 5) % 33) + 1,
     description: null,
@@ -198,5 +133,10 @@ export function generateBaseAccount(seed: number, position: number): AccountRow 
     versionnumber: position + 1,
     _primarycontactid_value: null,
     _ownerid_value: seededOwnerId(seed),
+    _transactioncurrencyid_value: BASE_CURRENCY_ID,
+    entityimage: null,
+    entityimage_url: null,
+    entityimage_timestamp: null,
+    entityimageid: null,
   };
 }

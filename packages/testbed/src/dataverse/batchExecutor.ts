@@ -66,7 +66,7 @@ export function executeBatch(
       else results.push({ kind: 'response', part });
     } else {
       try {
-        const parts = context.store.transaction(() => {
+        const parts = context.shared.undo.transaction(() => {
           const entityUrls = new Map<string, string>();
           return item.requests.map((request) => {
             const part = runPart(context, request, caller, entityUrls, true);

@@ -1,4 +1,4 @@
-import type { AccountStore } from './accountStore';
+import type { VersionClock } from './database';
 import { expiredVersionStamp, queryError } from './errors';
 
 /**
@@ -20,18 +20,18 @@ export class ChangeTokenPolicy {
   }
 
   /** Expires every token issued so far; the version bump keeps later tokens valid. */
-  expireAll(store: AccountStore): void {
-    this.floorVersion = store.currentVersion;
-    store.bumpVersion();
+  expireAll(clock: VersionClock): void {
+    this.floorVersion = clock.current;
+    clock.next();
   }
 
   /** Returns the token's version, or throws 400 (malformed) / 400 0x80044352 (expired). */
-  check(token: string, store: AccountStore): number {
+  check(token: string, clock: VersionClock): number {
     const match = /^(\d+)!(\d{2})\/(\d{2})\/(\d{4}) (\d{2}):(\d{2}):(\d{2})$/.exec(token);
     if (match === null) throw queryError(`Invalid delta token '${token}'.`);
     const [, version, month, day, year, hour, minute, second] = match.map(Number);
     const issuedAtMs = Date.UTC(year ?? 0, (month ?? 1) - 1, day, hour, minute, second);
-    if (version === undefined || version > store.currentVersion) {
+    if (version === undefined || version > clock.current) {
       throw queryError(`Invalid delta token '${token}'.`);
     }
     const ageInMs = this.nowInMs() - issuedAtMs;
@@ -47,9 +47,10 @@ function formatTimestamp(ms: number): string {
   return `${two(date.getUTCMonth() + 1)}/${two(date.getUTCDate())}/${date.getUTCFullYear()} ${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())}`;
 }
 
-/** `<root>accounts?$select=...&$deltatoken=...`, encoded like Dataverse (`%21`, `%2f`, `%3a`). */
+/** `<root><set>?$select=...&$deltatoken=...`, encoded like Dataverse (`%21`, `%2f`, `%3a`). */
 export function deltaLinkFor(
   serviceRoot: string,
+  entitySet: string,
   select: readonly string[] | undefined,
   token: string,
 ): string {
@@ -57,5 +58,5 @@ export function deltaLinkFor(
     .replace(/!/g, '%21')
     .replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
   const selectPart = select === undefined ? '' : `$select=${select.join(',')}&`;
-  return `${serviceRoot}accounts?${selectPart}$deltatoken=${encodedToken}`;
+  return `${serviceRoot}${entitySet}?${selectPart}$deltatoken=${encodedToken}`;
 }

@@ -1,9 +1,18 @@
 import { deltaLinkFor } from './changeTokens';
+import { changeTrackingNotEnabled } from './errors';
 import { decodeSkipToken, nextLinkFor, type PageCursor } from './pagingCookie';
 import type { QueryOptions } from './queryOptions';
 import type { ResourceContext } from './resourceContext';
 import { jsonResponse, type SimResponse } from './response';
-import { contextUrl, projectRow } from './rowProjection';
+import { contextUrl, type Projection, projectRow } from './rowProjection';
+import type { SimTable } from './simTable';
+
+/** How a delta page is cut and written, settled by the query that asked for it. */
+export interface DeltaPaging {
+  pageSize: number;
+  projection: Projection;
+  headers: Record<string, string>;
+}
 
 /**
  * A delta response (GET of a deltaLink): rows changed since the token's version first (current
@@ -12,13 +21,13 @@ import { contextUrl, projectRow } from './rowProjection';
  */
 export function deltaResponse(
   context: ResourceContext,
+  table: SimTable,
   url: URL,
   options: QueryOptions,
-  pageSize: number,
-  preferenceApplied: string,
+  paging: DeltaPaging,
 ): SimResponse {
-  const { store } = context;
-  const fromVersion = context.changeTokens.check(options.deltaToken ?? '', store);
+  const { store, schema } = table;
+  const fromVersion = context.changeTokens.check(options.deltaToken ?? '', context.shared.clock);
   const cursor = options.skipToken === undefined ? undefined : decodeSkipToken(options.skipToken);
   const toVersion = cursor?.deltaToVersion ?? store.currentVersion;
   const changes = store.changesBetween(fromVersion, toVersion);
@@ -27,8 +36,8 @@ export function deltaResponse(
     ...changes.deletions.map((p) => ({ p, deleted: true })),
   ];
   const offset = cursor?.offset ?? 0;
-  const slice = entries.slice(offset, offset + pageSize);
-  const deletedContext = `${context.serviceRoot}$metadata#accounts/$deletedEntity`;
+  const slice = entries.slice(offset, offset + paging.pageSize);
+  const deletedContext = `${context.serviceRoot}$metadata#${schema.entitySetName}/$deletedEntity`;
   const value: Record<string, unknown>[] = [];
   for (const entry of slice) {
     if (entry.deleted) {
@@ -37,10 +46,15 @@ export function deltaResponse(
     }
     // Deleted after the range's end: its deletion comes with the next delta.
     const row = store.rowAt(entry.p);
-    if (row !== undefined) value.push(projectRow(row, options.select));
+    if (row !== undefined) value.push(projectRow(row, paging.projection));
   }
   const body: Record<string, unknown> = {
-    '@odata.context': contextUrl(context.serviceRoot, options.select, '/$delta'),
+    '@odata.context': contextUrl(
+      context.serviceRoot,
+      schema.entitySetName,
+      options.select,
+      '/$delta',
+    ),
     value,
   };
   const end = offset + slice.length;
@@ -52,25 +66,22 @@ export function deltaResponse(
       firstId: store.idAt(slice[0]?.p ?? 0),
       lastId: store.idAt(slice[slice.length - 1]?.p ?? 0),
     };
-    body['@odata.nextLink'] = nextLinkFor(url, next);
+    body['@odata.nextLink'] = nextLinkFor(url, next, schema.primaryId);
   } else {
     body['@odata.deltaLink'] = deltaLinkFor(
       context.serviceRoot,
+      schema.entitySetName,
       options.select,
       context.changeTokens.issue(toVersion),
     );
   }
-  return jsonResponse(
-    200,
-    body,
-    value.length,
-    preferenceApplied ? { 'Preference-Applied': preferenceApplied } : {},
-  );
+  return jsonResponse(200, body, value.length, paging.headers);
 }
 
-/** `GET accounts/$count?$deltatoken=...`: the number of changes since the token (max 5000). */
-export function deltaCount(context: ResourceContext, deltaToken: string): number {
-  const fromVersion = context.changeTokens.check(deltaToken, context.store);
-  const changes = context.store.changesBetween(fromVersion, context.store.currentVersion);
+/** `GET <set>/$count?$deltatoken=...`: the number of changes since the token (max 5000). */
+export function deltaCount(context: ResourceContext, table: SimTable, deltaToken: string): number {
+  if (!table.schema.changeTrackingEnabled) throw changeTrackingNotEnabled(table.logicalName);
+  const fromVersion = context.changeTokens.check(deltaToken, context.shared.clock);
+  const changes = table.store.changesBetween(fromVersion, table.store.currentVersion);
   return Math.min(5000, changes.upserts.length + changes.deletions.length);
 }

@@ -1,26 +1,46 @@
 import type { ServerResponse } from 'node:http';
 
 import type { TokenAuthority } from '../tokens';
-import { parseAccountBody } from './accountColumns';
-import { AccountStore } from './accountStore';
 import { ApplicationUsers, type AuthSettings } from './auth';
 import { ChangeTokenPolicy } from './changeTokens';
+import { newStoreContext, type StoreContext } from './database';
 import type { ResolvedEnvironmentOptions } from './environmentOptions';
 import { FaultQueue } from './faults';
 import type { ResourceContext } from './resourceContext';
 import { API_PATH } from './resources';
 import { ServiceProtection } from './serviceProtection';
 import { RequestStats } from './stats';
+import { createTableHandle } from './tableHandle';
+import { TableRegistry } from './tableRegistry';
 import type {
   AccountRow,
+  SimAttributeDefinition,
   SimEnvironment,
   SimFault,
   SimRequestRecord,
+  SimRow,
+  SimRowInput,
+  SimTableHandle,
+  SimTableName,
+  SimValue,
   WritableAccountColumns,
 } from './types';
 
+/** Account control input without the `undefined`s a Partial allows. */
+function accountInput(partial: Partial<WritableAccountColumns>): SimRowInput {
+  const input: Record<string, SimValue> = {};
+  for (const [column, value] of Object.entries(partial as Record<string, SimValue | undefined>))
+    if (value !== undefined) input[column] = value;
+  return input;
+}
+
+/** The account rows are SimRows with AccountRow's columns (until a test changes the schema). */
+function asAccount(row: SimRow): AccountRow {
+  return row as unknown as AccountRow;
+}
+
 /**
- * One simulated environment: its data, users, faults, limits and statistics, plus the control
+ * One simulated environment: its tables, users, faults, limits and statistics, plus the control
  * surface tests use. The HTTP side lives in `requestHandler.ts`.
  */
 export class SimEnvironmentState implements SimEnvironment {
@@ -28,7 +48,9 @@ export class SimEnvironmentState implements SimEnvironment {
   readonly serviceRootUrl: string;
   readonly organizationId: string;
   readonly tenantId: string;
-  readonly store: AccountStore;
+  readonly baseLanguage: number;
+  readonly shared: StoreContext;
+  readonly tables: TableRegistry;
   readonly users = new ApplicationUsers();
   readonly faults = new FaultQueue();
   readonly stats = new RequestStats();
@@ -38,6 +60,7 @@ export class SimEnvironmentState implements SimEnvironment {
   readonly auth: AuthSettings;
   /** Responses held open by `stall` faults; ended by the server's stop(). */
   readonly stalled = new Set<ServerResponse>();
+  private readonly accounts: SimTableHandle;
   private clockOffsetMs = 0;
 
   constructor(
@@ -49,17 +72,26 @@ export class SimEnvironmentState implements SimEnvironment {
     this.serviceRootUrl = `${url}${API_PATH}`;
     this.organizationId = options.organizationId;
     this.tenantId = options.tenantId;
+    this.baseLanguage = options.baseLanguage;
     const now = (): number => this.nowInMs();
-    this.store = new AccountStore(now);
-    this.store.seed(options.accounts.count, options.accounts.seed);
+    this.shared = newStoreContext(now);
+    this.tables = new TableRegistry(this.shared, options.tables);
+    this.accounts = createTableHandle(this.tables.account, this.name);
     for (const user of options.applicationUsers) this.users.set(user.appId, user.enabled);
     this.protection = new ServiceProtection(options.limits);
     this.changeTokens = new ChangeTokenPolicy(options.changeTokenLifetimeDays, now);
     this.context = {
-      store: this.store,
+      tables: this.tables,
+      shared: this.shared,
       serviceRoot: this.serviceRootUrl,
       changeTokens: this.changeTokens,
       defaultPageSize: options.defaultPageSize,
+      organization: {
+        organizationId: options.organizationId,
+        name: options.name,
+        languageCode: options.baseLanguage,
+        changeTokenLifetimeDays: options.changeTokenLifetimeDays,
+      },
     };
     this.auth = {
       tokens,
@@ -80,41 +112,54 @@ export class SimEnvironmentState implements SimEnvironment {
   }
 
   seedAccounts(input: { count: number; seed: number }): void {
-    this.store.seed(input.count, input.seed);
+    this.accounts.seed(input);
   }
 
   createAccount(partial: Partial<WritableAccountColumns> = {}): string {
-    const { accountid, ...values } = parseAccountBody(partial);
-    return this.store.create(values, accountid ?? undefined).accountid;
+    return this.accounts.create(accountInput(partial));
   }
 
   updateAccount(id: string, changes: Partial<WritableAccountColumns>): void {
-    this.store.update(this.requirePosition(id), parseAccountBody(changes));
+    this.accounts.update(id, accountInput(changes));
   }
 
   deleteAccount(id: string): void {
-    this.store.delete(this.requirePosition(id));
+    this.accounts.delete(id);
   }
 
   getAccount(id: string): AccountRow | undefined {
-    const position = this.store.positionOfId(id);
-    return position === undefined ? undefined : this.store.rowAt(position);
+    const row = this.accounts.get(id);
+    return row === undefined ? undefined : asAccount(row);
   }
 
   *allAccounts(): IterableIterator<AccountRow> {
-    const end = this.store.endPosition;
-    for (let position = 0; position < end; position++) {
-      const row = this.store.rowAt(position);
-      if (row !== undefined) yield row;
-    }
+    for (const row of this.accounts.rows()) yield asAccount(row);
   }
 
   accountCount(): number {
-    return this.store.liveCount;
+    return this.accounts.count();
+  }
+
+  table(logicalName: SimTableName): SimTableHandle {
+    return logicalName === 'account'
+      ? this.accounts
+      : createTableHandle(this.tables.require(logicalName), this.name);
+  }
+
+  setChangeTracking(logicalName: SimTableName, enabled: boolean): void {
+    this.tables.require(logicalName).schema.changeTrackingEnabled = enabled;
+  }
+
+  addColumn(logicalName: SimTableName, attribute: SimAttributeDefinition): void {
+    this.tables.require(logicalName).addColumn(attribute);
+  }
+
+  removeColumn(logicalName: SimTableName, attributeLogicalName: string): void {
+    this.tables.require(logicalName).removeColumn(attributeLogicalName);
   }
 
   expireChangeTokens(): void {
-    this.changeTokens.expireAll(this.store);
+    this.changeTokens.expireAll(this.shared.clock);
   }
 
   setApplicationUser(appId: string, options: { enabled: boolean }): void {
@@ -151,12 +196,5 @@ export class SimEnvironmentState implements SimEnvironment {
 
   resetStats(): void {
     this.stats.reset();
-  }
-
-  private requirePosition(id: string): number {
-    const position = this.store.positionOfId(id);
-    if (position === undefined)
-      throw new Error(`No account with id ${id} in environment '${this.name}'`);
-    return position;
   }
 }

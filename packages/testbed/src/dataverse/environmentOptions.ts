@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { MAX_PAGE_SIZE } from './resourceContext';
+import type { TableSeeds } from './tableRegistry';
 import type {
   LatencyModel,
   ServiceProtectionLimits,
@@ -29,7 +30,9 @@ export interface ResolvedEnvironmentOptions {
   organizationId: string;
   businessUnitId: string;
   applicationUsers: Required<SimApplicationUser>[];
-  accounts: { count: number; seed: number };
+  tables: TableSeeds;
+  /** The organization's base language (LCID). */
+  baseLanguage: number;
   defaultPageSize: number;
   dopHint: number;
   limits: ServiceProtectionLimits;
@@ -59,7 +62,16 @@ export function resolveEnvironmentOptions(
       appId: user.appId,
       enabled: user.enabled ?? true,
     })),
-    accounts: options.accounts ?? { count: 0, seed: 1 },
+    tables: {
+      account: options.accounts ?? { count: 0, seed: 1 },
+      contact: options.tables?.contact ?? { count: 0, seed: 1 },
+      new_project: {
+        count: options.tables?.new_project?.count ?? 0,
+        seed: options.tables?.new_project?.seed ?? 1,
+        changeTracking: options.tables?.new_project?.changeTracking ?? false,
+      },
+    },
+    baseLanguage: options.baseLanguage ?? 1033,
     defaultPageSize,
     dopHint: options.dopHint ?? DEFAULT_DOP_HINT,
     limits: { ...DEFAULT_LIMITS, ...options.limits },

@@ -34,21 +34,33 @@ export const ERROR_CODES = {
   versionMismatch: '0x80060882',
   queryError: '0x80060888',
   expiredVersionStamp: '0x80044352',
+  /** ChangeTrackingNotEnabledForEntity in Microsoft's list of Dataverse error codes. */
+  changeTrackingNotEnabled: '0x80072491',
+  /** "Resource not found for the segment" (Microsoft's Web API client-errors article). */
+  resourceNotFound: '0x8006088a',
   unexpected: '0x80040216',
   throttleRequests: '0x80072322',
   throttleExecutionTime: '0x80072321',
   throttleConcurrency: '0x80072326',
 } as const;
 
-export function notFoundById(id: string): SimHttpError {
-  return new SimHttpError(404, ERROR_CODES.doesNotExist, `account With Id = ${id} Does Not Exist`);
-}
-
-export function notFoundByAlternateKey(accountNumber: string): SimHttpError {
+export function notFoundById(logicalName: string, id: string): SimHttpError {
   return new SimHttpError(
     404,
     ERROR_CODES.doesNotExist,
-    `A record with the specified key values does not exist in account entity (accountnumber=${accountNumber}).`,
+    `${logicalName} With Id = ${id} Does Not Exist`,
+  );
+}
+
+export function notFoundByAlternateKey(
+  logicalName: string,
+  column: string,
+  value: string,
+): SimHttpError {
+  return new SimHttpError(
+    404,
+    ERROR_CODES.doesNotExist,
+    `A record with the specified key values does not exist in ${logicalName} entity (${column}=${value}).`,
   );
 }
 
@@ -84,6 +96,50 @@ export function trackChangesNotSupported(option: string): SimHttpError {
   return queryError(
     `The "${option}" query parameter isn't supported when Change Tracking is enabled.`,
   );
+}
+
+/** A track-changes query on a table without change tracking (code and message: README). */
+export function changeTrackingNotEnabled(logicalName: string): SimHttpError {
+  return new SimHttpError(
+    400,
+    ERROR_CODES.changeTrackingNotEnabled,
+    `Entity ${logicalName} isn't enabled for change tracking.`,
+  );
+}
+
+/** The metadata service's answer for an unknown table (RetrieveEntity's fault; README). */
+export function entityNotFound(
+  name: string,
+  id = '00000000-0000-0000-0000-000000000000',
+): SimHttpError {
+  return new SimHttpError(
+    404,
+    ERROR_CODES.doesNotExist,
+    `Could not find an entity with name ${name} and id ${id}.`,
+  );
+}
+
+/** `Resource not found for the segment 'x'.` (404, Microsoft's client-errors article). */
+export function resourceNotFound(segment: string): SimHttpError {
+  return new SimHttpError(
+    404,
+    ERROR_CODES.resourceNotFound,
+    `Resource not found for the segment '${segment}'.`,
+  );
+}
+
+/** Unknown column in a metadata route (RetrieveAttribute's fault shape; README). */
+export function attributeNotFound(entity: string, name: string): SimHttpError {
+  return new SimHttpError(
+    404,
+    ERROR_CODES.doesNotExist,
+    `Could not find attribute with name ${name} on entity ${entity}.`,
+  );
+}
+
+/** `Could not find a property named 'x' on type 'Microsoft.Dynamics.CRM.y'.` */
+export function unknownProperty(name: string, typeName: string): SimHttpError {
+  return queryError(`Could not find a property named '${name}' on type '${typeName}'.`);
 }
 
 export function expiredVersionStamp(): SimHttpError {

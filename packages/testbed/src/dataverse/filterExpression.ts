@@ -1,11 +1,7 @@
-import {
-  ACCOUNT_COLUMNS,
-  type ColumnType,
-  isAccountColumn,
-  unknownPropertyError,
-} from './accountColumns';
-import { queryError } from './errors';
-import type { AccountRow } from './types';
+import { queryError, unknownProperty } from './errors';
+import { checkCompatible, type ColumnType, columnTypeOf, type Literal } from './filterTypes';
+import type { TableSchema } from './tableSchema';
+import type { SimRow } from './tableTypes';
 
 /**
  * The subset of OData `$filter` the simulator understands: comparisons (eq ne gt ge lt le) of a
@@ -13,21 +9,23 @@ import type { AccountRow } from './types';
  * parentheses. String comparisons ignore case, like Dataverse's SQL collation.
  */
 export type FilterExpression =
-  | { kind: 'compare'; column: keyof AccountRow; operator: CompareOperator; literal: Literal }
+  | {
+      kind: 'compare';
+      column: string;
+      type: ColumnType;
+      operator: CompareOperator;
+      literal: Literal;
+    }
   | {
       kind: 'function';
       name: 'contains' | 'startswith' | 'endswith';
-      column: keyof AccountRow;
+      column: string;
       text: string;
     }
   | { kind: 'and' | 'or'; left: FilterExpression; right: FilterExpression }
   | { kind: 'not'; operand: FilterExpression };
 
 type CompareOperator = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le';
-type Literal = {
-  type: 'string' | 'number' | 'guid' | 'datetime' | 'boolean' | 'null';
-  value: string | number | boolean | null;
-};
 
 interface Token {
   text: string;
@@ -36,7 +34,7 @@ interface Token {
 }
 
 const TOKEN_PATTERN =
-  /\s*(?:('(?:[^']|'')*')|(\d{4}-\d{2}-\d{2}T[\d:.]+(?:Z|[+-]\d{2}:\d{2})?)|([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})|(-?\d+(?:\.\d+)?)|([A-Za-z_][A-Za-z0-9_]*)|([(),]))/y;
+  /\s*(?:('(?:[^']|'')*')|(\d{4}-\d{2}-\d{2}T[\d:.]+(?:Z|[+-]\d{2}:\d{2})?)|(\d{4}-\d{2}-\d{2}(?![\dT]))|([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})|(-?\d+(?:\.\d+)?)|([A-Za-z_][A-Za-z0-9_]*)|([(),]))/y;
 
 function tokenize(source: string): Token[] {
   const tokens: Token[] = [];
@@ -46,7 +44,7 @@ function tokenize(source: string): Token[] {
     if (/^\s*$/.test(source.slice(start))) break;
     const match = TOKEN_PATTERN.exec(source);
     if (match === null) throw syntaxError(start, source);
-    const [whole, quoted, datetime, guid, numeric, word, punctuation] = match;
+    const [whole, quoted, datetime, date, guid, numeric, word, punctuation] = match;
     const position = start + whole.length - whole.trimStart().length;
     if (quoted !== undefined) {
       tokens.push({
@@ -56,6 +54,8 @@ function tokenize(source: string): Token[] {
       });
     } else if (datetime !== undefined) {
       tokens.push({ text: datetime, position, literal: { type: 'datetime', value: datetime } });
+    } else if (date !== undefined) {
+      tokens.push({ text: date, position, literal: { type: 'date', value: date } });
     } else if (guid !== undefined) {
       tokens.push({ text: guid, position, literal: { type: 'guid', value: guid.toLowerCase() } });
     } else if (numeric !== undefined) {
@@ -81,7 +81,7 @@ function syntaxError(position: number, source: string): Error {
 }
 
 /** Parses a `$filter` value; throws a 400 SimHttpError on anything outside the subset. */
-export function parseFilter(source: string): FilterExpression {
+export function parseFilter(source: string, schema: TableSchema): FilterExpression {
   const tokens = tokenize(source);
   let index = 0;
   const peek = (): Token | undefined => tokens[index];
@@ -94,12 +94,14 @@ export function parseFilter(source: string): FilterExpression {
     const token = next();
     if (token.text !== text) throw syntaxError(token.position, source);
   };
-  const column = (): keyof AccountRow => {
+  const column = (): { name: string; type: ColumnType } => {
     const token = next();
     if (token.literal !== undefined || !/^[A-Za-z_]/.test(token.text))
       throw syntaxError(token.position, source);
-    if (!isAccountColumn(token.text)) throw unknownPropertyError(token.text);
-    return token.text;
+    const spec = schema.column(token.text);
+    if (spec === undefined)
+      throw unknownProperty(token.text, `Microsoft.Dynamics.CRM.${schema.logicalName}`);
+    return { name: token.text, type: columnTypeOf(spec.kind) };
   };
 
   const parseOr = (): FilterExpression => {
@@ -138,7 +140,7 @@ export function parseFilter(source: string): FilterExpression {
       const token = next();
       if (token.literal?.type !== 'string') throw syntaxError(token.position, source);
       expect(')');
-      return { kind: 'function', name, column: target, text: String(token.literal.value) };
+      return { kind: 'function', name, column: target.name, text: String(token.literal.value) };
     }
     const target = column();
     const operatorToken = next();
@@ -147,10 +149,11 @@ export function parseFilter(source: string): FilterExpression {
     }
     const literalToken = next();
     if (literalToken.literal === undefined) throw syntaxError(literalToken.position, source);
-    checkCompatible(ACCOUNT_COLUMNS[target], literalToken.literal);
+    checkCompatible(target.type, literalToken.literal);
     return {
       kind: 'compare',
-      column: target,
+      column: target.name,
+      type: target.type,
       operator: operatorToken.text as CompareOperator,
       literal: literalToken.literal,
     };
@@ -162,32 +165,8 @@ export function parseFilter(source: string): FilterExpression {
   return expression;
 }
 
-const EDM_NAMES: Record<ColumnType, string> = {
-  guid: 'Edm.Guid',
-  string: 'Edm.String',
-  decimal: 'Edm.Decimal',
-  int: 'Edm.Int32',
-  bigint: 'Edm.Int64',
-  datetime: 'Edm.DateTimeOffset',
-};
-
-function checkCompatible(columnType: ColumnType, literal: Literal): void {
-  if (literal.type === 'null') return;
-  const numeric = columnType === 'int' || columnType === 'bigint' || columnType === 'decimal';
-  const fits =
-    (numeric && literal.type === 'number') ||
-    (columnType === 'string' && literal.type === 'string') ||
-    (columnType === 'guid' && literal.type === 'guid') ||
-    (columnType === 'datetime' && literal.type === 'datetime');
-  if (!fits) {
-    throw queryError(
-      `A binary operator with incompatible types was detected. Found operand types '${EDM_NAMES[columnType]}' and '${literal.type === 'number' ? 'Edm.Int32' : `Edm.${literal.type}`}'.`,
-    );
-  }
-}
-
 /** Evaluates a parsed filter against one row. */
-export function matchesFilter(expression: FilterExpression, row: AccountRow): boolean {
+export function matchesFilter(expression: FilterExpression, row: SimRow): boolean {
   switch (expression.kind) {
     case 'and':
       return matchesFilter(expression.left, row) && matchesFilter(expression.right, row);
@@ -196,7 +175,7 @@ export function matchesFilter(expression: FilterExpression, row: AccountRow): bo
     case 'not':
       return !matchesFilter(expression.operand, row);
     case 'function': {
-      const value = row[expression.column];
+      const value = row[expression.column] ?? null;
       if (typeof value !== 'string') return false;
       const haystack = value.toLowerCase();
       const needle = expression.text.toLowerCase();
@@ -207,10 +186,10 @@ export function matchesFilter(expression: FilterExpression, row: AccountRow): bo
     }
     case 'compare':
       return compare(
-        row[expression.column],
+        row[expression.column] ?? null,
         expression.operator,
         expression.literal,
-        ACCOUNT_COLUMNS[expression.column],
+        expression.type,
       );
   }
 }
@@ -248,6 +227,7 @@ function compare(
 export function compareValues(left: unknown, right: unknown, type: ColumnType): number {
   if (type === 'datetime') return Date.parse(String(left)) - Date.parse(String(right));
   if (typeof left === 'number' && typeof right === 'number') return left - right;
+  if (typeof left === 'boolean' && typeof right === 'boolean') return Number(left) - Number(right);
   const a = String(left).toLowerCase();
   const b = String(right).toLowerCase();
   return a < b ? -1 : a > b ? 1 : 0;

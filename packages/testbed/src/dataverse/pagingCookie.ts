@@ -23,11 +23,12 @@ export interface PageCursor {
 
 const NUMERIC_FIELDS = ['position', 'offset', 'trackingVersion', 'deltaToVersion'] as const;
 
-export function encodeSkipToken(cursor: PageCursor): string {
+/** `primaryId` names the cookie's id element, as Dataverse's does (`<accountid last=... />`). */
+export function encodeSkipToken(cursor: PageCursor, primaryId: string): string {
   const simAttributes = NUMERIC_FIELDS.filter((field) => cursor[field] !== undefined)
     .map((field) => ` sim${field.toLowerCase()}="${String(cursor[field])}"`)
     .join('');
-  const inner = `<cookie page="${cursor.pageNumber - 1}"${simAttributes}><accountid last="{${cursor.lastId.toUpperCase()}}" first="{${cursor.firstId.toUpperCase()}}" /></cookie>`;
+  const inner = `<cookie page="${cursor.pageNumber - 1}"${simAttributes}><${primaryId} last="{${cursor.lastId.toUpperCase()}}" first="{${cursor.firstId.toUpperCase()}}" /></cookie>`;
   const pagingCookie = encodeURIComponent(encodeURIComponent(inner));
   const tracking = cursor.trackingVersion !== undefined || cursor.deltaToVersion !== undefined;
   return `<cookie pagenumber="${cursor.pageNumber}" pagingcookie="${pagingCookie}" istracking="${tracking ? 'True' : 'False'}" />`;
@@ -44,7 +45,7 @@ export function decodeSkipToken(token: string): PageCursor {
   } catch {
     throw invalidSkipToken();
   }
-  const ids = /<accountid last="\{([0-9A-F-]+)\}" first="\{([0-9A-F-]+)\}" \/>/.exec(inner);
+  const ids = /<[a-z_0-9]+ last="\{([0-9A-F-]+)\}" first="\{([0-9A-F-]+)\}" \/>/.exec(inner);
   if (ids === null) throw invalidSkipToken();
   const cursor: PageCursor = {
     pageNumber: Number(outer[1]),
@@ -66,13 +67,13 @@ function invalidSkipToken(): Error {
  * A full link for the next page: the original request URL with `$skiptoken` replaced, so every
  * other option (`$select`, `$filter`, `$deltatoken`, ...) carries over unchanged.
  */
-export function nextLinkFor(requestUrl: URL, cursor: PageCursor): string {
+export function nextLinkFor(requestUrl: URL, cursor: PageCursor, primaryId: string): string {
   const kept = requestUrl.search
     .replace(/^\?/, '')
     .split('&')
     .filter(
       (pair) => pair !== '' && !pair.startsWith('$skiptoken=') && !pair.startsWith('%24skiptoken='),
     );
-  kept.push(`$skiptoken=${encodeURIComponent(encodeSkipToken(cursor))}`);
+  kept.push(`$skiptoken=${encodeURIComponent(encodeSkipToken(cursor, primaryId))}`);
   return `${requestUrl.origin}${requestUrl.pathname}?${kept.join('&')}`;
 }

@@ -1,13 +1,13 @@
-import { isAccountColumn, unknownPropertyError } from './accountColumns';
-import { queryError } from './errors';
+import { queryError, unknownProperty } from './errors';
 import { type FilterExpression, parseFilter } from './filterExpression';
-import type { AccountRow } from './types';
+import type { TableSchema } from './tableSchema';
 
-/** The system query options of a request, parsed and validated. */
+/** The system query options of a request to a table, parsed and validated against its schema. */
 export interface QueryOptions {
-  select: (keyof AccountRow)[] | undefined;
+  /** Wire names, in the order asked for. */
+  select: string[] | undefined;
   filter: FilterExpression | undefined;
-  orderBy: { column: keyof AccountRow; descending: boolean } | undefined;
+  orderBy: { column: string; descending: boolean } | undefined;
   top: number | undefined;
   count: boolean;
   skipToken: string | undefined;
@@ -28,14 +28,8 @@ const SUPPORTED = new Set([
 ]);
 
 /** Parses `$select`, `$filter`, `$orderby`, `$top`, `$count`, `$skiptoken`, `$deltatoken`. */
-export function parseQueryOptions(params: URLSearchParams): QueryOptions {
-  const present = new Set<string>();
-  for (const key of params.keys()) {
-    if (!key.startsWith('$')) continue;
-    if (key === '$skip') throw queryError('The query parameter $skip is not supported');
-    if (!SUPPORTED.has(key)) throw queryError(`The query parameter ${key} is not supported`);
-    present.add(key);
-  }
+export function parseQueryOptions(params: URLSearchParams, schema: TableSchema): QueryOptions {
+  const present = checkOptionNames(params, SUPPORTED);
   const options: QueryOptions = {
     select: undefined,
     filter: undefined,
@@ -47,11 +41,11 @@ export function parseQueryOptions(params: URLSearchParams): QueryOptions {
     present,
   };
   const select = params.get('$select');
-  if (select !== null) options.select = parseSelect(select);
+  if (select !== null) options.select = parseSelect(select, schema);
   const filter = params.get('$filter');
-  if (filter !== null) options.filter = parseFilter(filter);
+  if (filter !== null) options.filter = parseFilter(filter, schema);
   const orderBy = params.get('$orderby');
-  if (orderBy !== null) options.orderBy = parseOrderBy(orderBy);
+  if (orderBy !== null) options.orderBy = parseOrderBy(orderBy, schema);
   const top = params.get('$top');
   if (top !== null) {
     if (!/^\d+$/.test(top)) throw queryError(`Invalid value '${top}' for $top query option found.`);
@@ -65,55 +59,47 @@ export function parseQueryOptions(params: URLSearchParams): QueryOptions {
     options.count = count === 'true';
   }
   if (present.has('$expand')) {
-    // Dataverse supports $expand; the simulator's account table has no navigation data.
+    // Dataverse supports $expand; the simulator keeps no navigation data for rows.
     throw queryError('The simulator does not support $expand.');
   }
   return options;
 }
 
-export function parseSelect(value: string): (keyof AccountRow)[] {
-  const columns: (keyof AccountRow)[] = [];
+/** The `$` options of a request; `$skip` and unknown ones fail like Dataverse. */
+export function checkOptionNames(
+  params: URLSearchParams,
+  supported: ReadonlySet<string>,
+): Set<string> {
+  const present = new Set<string>();
+  for (const key of params.keys()) {
+    if (!key.startsWith('$')) continue;
+    if (!supported.has(key)) throw queryError(`The query parameter ${key} is not supported`);
+    present.add(key);
+  }
+  return present;
+}
+
+function entityType(schema: TableSchema): string {
+  return `Microsoft.Dynamics.CRM.${schema.logicalName}`;
+}
+
+export function parseSelect(value: string, schema: TableSchema): string[] {
+  const columns: string[] = [];
   for (const raw of value.split(',')) {
     const name = raw.trim();
-    if (!isAccountColumn(name)) throw unknownPropertyError(name);
+    if (schema.column(name) === undefined) throw unknownProperty(name, entityType(schema));
     if (!columns.includes(name)) columns.push(name);
   }
   return columns;
 }
 
-function parseOrderBy(value: string): { column: keyof AccountRow; descending: boolean } {
+function parseOrderBy(value: string, schema: TableSchema): { column: string; descending: boolean } {
   const clauses = value.split(',').map((clause) => clause.trim());
   if (clauses.length !== 1) throw queryError('The simulator supports $orderby on one column only.');
   const [name = '', direction = 'asc', extra] = (clauses[0] ?? '').split(/\s+/);
   if (extra !== undefined || (direction !== 'asc' && direction !== 'desc')) {
     throw queryError(`Syntax error in $orderby '${value}'.`);
   }
-  if (!isAccountColumn(name)) throw unknownPropertyError(name);
+  if (schema.column(name) === undefined) throw unknownProperty(name, entityType(schema));
   return { column: name, descending: direction === 'desc' };
-}
-
-/** The preferences of a request's Prefer header(s) the simulator acts on. */
-export interface Preferences {
-  maxPageSize: number | undefined;
-  trackChanges: boolean;
-  returnRepresentation: boolean;
-  continueOnError: boolean;
-}
-
-export function parsePreferences(header: string | undefined): Preferences {
-  const preferences: Preferences = {
-    maxPageSize: undefined,
-    trackChanges: false,
-    returnRepresentation: false,
-    continueOnError: false,
-  };
-  for (const raw of (header ?? '').split(',')) {
-    const item = raw.trim();
-    const pageSize = /^odata\.maxpagesize\s*=\s*"?(\d+)"?$/i.exec(item);
-    if (pageSize) preferences.maxPageSize = Number(pageSize[1]);
-    else if (/^odata\.track-changes$/i.test(item)) preferences.trackChanges = true;
-    else if (/^return\s*=\s*representation$/i.test(item)) preferences.returnRepresentation = true;
-    else if (/^odata\.continue-on-error$/i.test(item)) preferences.continueOnError = true;
-  }
-  return preferences;
 }

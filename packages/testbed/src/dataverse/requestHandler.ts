@@ -7,7 +7,7 @@ import { batchRequestCount, executeBatch, readBatch } from './batchExecutor';
 import type { SimEnvironmentState } from './environment';
 import { ERROR_CODES, isSimHttpError, SimHttpError } from './errors';
 import { modelledLatencyMs, sleep } from './latency';
-import { parsePreferences } from './queryOptions';
+import { parsePreferences } from './preferences';
 import { classifyRoute, handleResource } from './resources';
 import { errorResponse, type SimResponse } from './response';
 import { throttleError } from './serviceProtection';

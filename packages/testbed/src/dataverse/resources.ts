@@ -1,18 +1,22 @@
-import { countMatching, queryAccounts } from './accountsQuery';
-import {
-  createAccount,
-  deleteAccount,
-  findPosition,
-  notFound,
-  parseAccountKey,
-  upsertAccount,
-} from './accountWrites';
 import { deltaCount } from './deltaQuery';
-import { queryError, SimHttpError } from './errors';
-import { parsePreferences, parseQueryOptions } from './queryOptions';
+import { queryError, resourceNotFound, SimHttpError } from './errors';
+import { handleMetadata } from './metadata/metadataResources';
+import { handleOrganizations } from './metadata/organizationResource';
+import { parsePreferences } from './preferences';
+import { parseQueryOptions } from './queryOptions';
 import type { ResourceContext, ResourceRequest } from './resourceContext';
 import { jsonResponse, type SimResponse } from './response';
-import { contextUrl, etagOf, projectRow } from './rowProjection';
+import type { SimTable } from './simTable';
+import { countMatching, queryTable } from './tableQuery';
+import {
+  createRow,
+  deleteRow,
+  findPosition,
+  notFound,
+  parseRowKey,
+  rowResponse,
+  upsertRow,
+} from './tableWrites';
 import type { SimRoute } from './types';
 
 export const API_PATH = '/api/data/v9.2/';
@@ -24,14 +28,21 @@ export interface CallerIdentity {
   organizationId: string;
 }
 
+const TABLE_ROUTES: Readonly<Record<string, SimRoute>> = {
+  accounts: 'accounts',
+  contacts: 'contacts',
+  new_projects: 'new_projects',
+};
+
 /** Which route a path belongs to (faults and statistics). */
 export function classifyRoute(pathname: string): SimRoute {
   if (!pathname.startsWith(API_PATH)) return 'other';
   const resource = pathname.slice(API_PATH.length);
   if (/^WhoAmI(\(\))?$/i.test(resource)) return 'whoami';
   if (resource === '$batch') return 'batch';
-  if (/^accounts(\(|\/|$)/.test(resource)) return 'accounts';
-  return 'other';
+  if (resource.startsWith('EntityDefinitions')) return 'metadata';
+  const set = /^([A-Za-z_]+)(\(|\/|$)/.exec(resource)?.[1];
+  return (set === undefined ? undefined : TABLE_ROUTES[set]) ?? 'other';
 }
 
 /**
@@ -44,16 +55,10 @@ export function handleResource(
   caller: CallerIdentity,
 ): SimResponse {
   const { method, url } = request;
-  if (!url.pathname.startsWith(API_PATH)) throw resourceNotFound(url.pathname);
+  if (!url.pathname.startsWith(API_PATH)) throw notFoundSegment(url.pathname);
   const resource = decodeURIComponent(url.pathname.slice(API_PATH.length));
-  const preferences = parsePreferences(request.headers.prefer);
 
-  if (resource === '' && method === 'GET') {
-    return jsonResponse(200, {
-      '@odata.context': `${context.serviceRoot}$metadata`,
-      value: [{ name: 'accounts', kind: 'EntitySet', url: 'accounts' }],
-    });
-  }
+  if (resource === '' && method === 'GET') return serviceDocument(context);
   if (/^WhoAmI(\(\))?$/i.test(resource)) {
     if (method !== 'GET') throw methodNotAllowed(method);
     return jsonResponse(200, {
@@ -63,27 +68,39 @@ export function handleResource(
       OrganizationId: caller.organizationId,
     });
   }
-  if (resource === "EntityDefinitions(LogicalName='account')" && method === 'GET') {
-    return jsonResponse(200, {
-      '@odata.context': `${context.serviceRoot}$metadata#EntityDefinitions/$entity`,
-      LogicalName: 'account',
-      EntitySetName: 'accounts',
-      ChangeTrackingEnabled: true,
-    });
-  }
-  const options = parseQueryOptions(url.searchParams);
-  if (resource === 'accounts') {
-    if (method === 'GET') return queryAccounts(context, url, options, preferences);
-    if (method === 'POST')
-      return createAccount(context, request.body, preferences.returnRepresentation, options.select);
+  if (resource.startsWith('EntityDefinitions'))
+    return handleMetadata(context, method, resource, url, request.body);
+  const organizations = /^organizations(?:\(([^)]*)\))?$/.exec(resource);
+  if (organizations) return handleOrganizations(context, method, organizations[1], url);
+
+  const route = /^([A-Za-z_0-9]+)(\/\$count|\((.*)\))?$/.exec(resource);
+  const table = route === null ? undefined : context.tables.byEntitySet(route[1] ?? '');
+  if (route === null || table === undefined) throw notFoundSegment(resource);
+  return handleTable(context, table, request, route[2], route[3]);
+}
+
+function handleTable(
+  context: ResourceContext,
+  table: SimTable,
+  request: ResourceRequest,
+  suffix: string | undefined,
+  keyText: string | undefined,
+): SimResponse {
+  const { method, url, headers } = request;
+  const preferences = parsePreferences(headers.prefer);
+  const options = parseQueryOptions(url.searchParams, table.schema);
+  const write = { preferences, select: options.select, headers };
+  if (suffix === undefined) {
+    if (method === 'GET') return queryTable(context, table, url, options, preferences);
+    if (method === 'POST') return createRow(context, table, request.body, write);
     throw methodNotAllowed(method);
   }
-  if (resource === 'accounts/$count') {
+  if (suffix === '/$count') {
     if (method !== 'GET') throw methodNotAllowed(method);
     const count =
       options.deltaToken === undefined
-        ? countMatching(context.store, options.filter)
-        : deltaCount(context, options.deltaToken);
+        ? countMatching(table, options.filter)
+        : deltaCount(context, table, options.deltaToken);
     return {
       status: 200,
       headers: { 'Content-Type': 'text/plain; charset=utf-8' },
@@ -91,41 +108,37 @@ export function handleResource(
       rows: 0,
     };
   }
-  const single = /^accounts\((.*)\)$/.exec(resource);
-  if (single) {
-    const key = parseAccountKey(single[1] ?? '');
-    switch (method) {
-      case 'GET': {
-        const position = findPosition(context, key);
-        const row = position === undefined ? undefined : context.store.rowAt(position);
-        if (row === undefined) throw notFound(key);
-        const body = {
-          '@odata.context': contextUrl(context.serviceRoot, options.select, '/$entity'),
-          ...projectRow(row, options.select),
-        };
-        return jsonResponse(200, body, 1, { ETag: etagOf(row) });
-      }
-      case 'PATCH':
-        return upsertAccount(
-          context,
-          key,
-          request.body,
-          request.headers,
-          preferences.returnRepresentation,
-          options.select,
-        );
-      case 'DELETE':
-        return deleteAccount(context, key, request.headers);
-      default:
-        throw methodNotAllowed(method);
+  const key = parseRowKey(keyText ?? '', table);
+  switch (method) {
+    case 'GET': {
+      const position = findPosition(table, key);
+      const row = position === undefined ? undefined : table.store.rowAt(position);
+      if (row === undefined) throw notFound(table, key);
+      return rowResponse(context, table, 200, row, write, {});
     }
+    case 'PATCH':
+      return upsertRow(context, table, key, request.body, write);
+    case 'DELETE':
+      return deleteRow(table, key, headers);
+    default:
+      throw methodNotAllowed(method);
   }
-  throw resourceNotFound(resource);
 }
 
-function resourceNotFound(segment: string): SimHttpError {
-  const first = segment.split(/[/(?]/)[0] ?? segment;
-  return new SimHttpError(404, '0x80060888', `Resource not found for the segment '${first}'.`);
+function serviceDocument(context: ResourceContext): SimResponse {
+  const sets = [
+    ...context.tables.all().map((table) => table.schema.entitySetName),
+    'organizations',
+    'EntityDefinitions',
+  ];
+  return jsonResponse(200, {
+    '@odata.context': `${context.serviceRoot}$metadata`,
+    value: sets.map((name) => ({ name, kind: 'EntitySet', url: name })),
+  });
+}
+
+function notFoundSegment(segment: string): SimHttpError {
+  return resourceNotFound(segment.split(/[/(?]/)[0] ?? segment);
 }
 
 function methodNotAllowed(method: string): SimHttpError {

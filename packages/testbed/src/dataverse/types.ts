@@ -5,6 +5,15 @@
  * `README.md` next to this file.
  */
 
+import type {
+  SimAttributeDefinition,
+  SimTableHandle,
+  SimTableName,
+  SimTablesOptions,
+} from './tableTypes';
+
+export type * from './tableTypes';
+
 /** One row of the simulated `account` table as it goes on the wire (without annotations). */
 export interface AccountRow {
   accountid: string;
@@ -18,6 +27,8 @@ export interface AccountRow {
   address1_postalcode: string | null;
   address1_country: string | null;
   revenue: number | null;
+  /** revenue in the base currency (exchange rate 1): maintained by the platform. */
+  revenue_base: number | null;
   numberofemployees: number | null;
   industrycode: number | null;
   description: string | null;
@@ -28,12 +39,28 @@ export interface AccountRow {
   versionnumber: number;
   _primarycontactid_value: string | null;
   _ownerid_value: string;
+  /** Set by the platform whenever a money column has a value. */
+  _transactioncurrencyid_value: string | null;
+  /** Image bytes (base64); sent only when named in `$select` (README). */
+  entityimage: string | null;
+  entityimage_url: string | null;
+  entityimage_timestamp: number | null;
+  entityimageid: string | null;
 }
 
 /** Columns a client may write (everything except the key and system-maintained columns). */
 export type WritableAccountColumns = Omit<
   AccountRow,
-  'accountid' | 'createdon' | 'modifiedon' | 'versionnumber' | '_ownerid_value'
+  | 'accountid'
+  | 'createdon'
+  | 'modifiedon'
+  | 'versionnumber'
+  | '_ownerid_value'
+  | 'revenue_base'
+  | '_transactioncurrencyid_value'
+  | 'entityimage_url'
+  | 'entityimage_timestamp'
+  | 'entityimageid'
 >;
 
 export interface ServiceProtectionLimits {
@@ -70,6 +97,10 @@ export interface SimEnvironmentOptions {
   applicationUsers: SimApplicationUser[];
   /** Seeded base rows generated on demand; default none. */
   accounts?: { count: number; seed: number };
+  /** Seeded rows of the other tables (contact, new_project); default none. */
+  tables?: SimTablesOptions;
+  /** The organization's base language (LCID): labels and formatted values; default 1033. */
+  baseLanguage?: number;
   /** Page size when the client sends no odata.maxpagesize; default and maximum 5000. */
   defaultPageSize?: number;
   /** Value of the x-ms-dop-hint response header; default 4. */
@@ -81,7 +112,8 @@ export interface SimEnvironmentOptions {
 }
 
 /** Which part of the API a request hit: used by faults and statistics. */
-export type SimRoute = 'whoami' | 'accounts' | 'batch' | 'other';
+export type SimRoute =
+  'whoami' | 'accounts' | 'contacts' | 'new_projects' | 'metadata' | 'batch' | 'other';
 /** Route filter of a fault; `any` (the default) matches every route. */
 export type FaultRoute = SimRoute | 'any';
 
@@ -129,6 +161,8 @@ export interface SimEnvironment {
   readonly serviceRootUrl: string;
   readonly organizationId: string;
   readonly tenantId: string;
+  /** The organization's base language (LCID), `organizations?$select=languagecode`. */
+  readonly baseLanguage: number;
 
   /** Replaces every row with `count` generated rows (no change-log entries). */
   seedAccounts(input: { count: number; seed: number }): void;
@@ -140,6 +174,14 @@ export interface SimEnvironment {
   /** Every live row in internal order, generated lazily (safe with a million rows). */
   allAccounts(): IterableIterator<AccountRow>;
   accountCount(): number;
+  /** Control handle of any simulated table (`account` shares the store of the methods above). */
+  table(logicalName: SimTableName): SimTableHandle;
+  /** Turns a table's change tracking on or off (Dataverse itself cannot turn it off again). */
+  setChangeTracking(logicalName: SimTableName, enabled: boolean): void;
+  /** A schema change: the column appears in the metadata and, null, in every row. */
+  addColumn(logicalName: SimTableName, attribute: SimAttributeDefinition): void;
+  /** A schema change: the column (and its shadow columns) leave the metadata and the rows. */
+  removeColumn(logicalName: SimTableName, attributeLogicalName: string): void;
   /** Makes every change token issued so far fail with 0x80044352. */
   expireChangeTokens(): void;
   /** Moves the simulator clock (token age, createdon/modifiedon of new changes). */
