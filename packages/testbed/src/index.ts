@@ -39,6 +39,13 @@ export {
   type ManagedIdentityOptions,
   startManagedIdentity,
 } from './managedIdentity';
+export {
+  type QueueDelivery,
+  type QueueHandler,
+  QueueHost,
+  type QueueHostEvent,
+  type QueueHostOptions,
+} from './queueHost';
 export { generateTestCertificates, type TestCertificates, writeTestCertificates } from './tls';
 export { type AccessTokenClaims, type IssueTokenInput, TokenAuthority } from './tokens';
 export { ensureProcessTrustsTestBed } from './trustedProcess';
@@ -326,7 +333,8 @@ function appSettingsFor(
     SYNC_SCHEDULE: '0 */5 * * * *',
     SYNC_TARGET: 'table',
     SYNC_STORAGE: 'AzureWebJobsStorage',
-    ACCOUNT_SYNC_TABLE_NAME: 'accounts',
+    SYNC_TABLES: 'account',
+    SYNC_TABLE_PREFIX: 'dv',
     HEALTH_CACHE_SECONDS: '30',
     CREDENTIAL_EXPIRY_WARNING_DAYS: '30',
   };

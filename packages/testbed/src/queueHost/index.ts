@@ -1,0 +1,2 @@
+export { QueueHost } from './queueHost';
+export type { QueueDelivery, QueueHandler, QueueHostEvent, QueueHostOptions } from './types';
