@@ -1,26 +1,45 @@
 /**
  * `npm run demo`: the app's main job, end to end and offline. Starts the test bed (Dataverse
- * with two environments in two tenants, Entra ID, Key Vault, managed identity, Azurite), runs
- * the real accountSync timer handler (full load), changes and deletes accounts in Dataverse,
- * runs it again (delta), checks the mirror table against the source, then calls the real
- * health handler. Prints what happens at each step.
+ * with two environments in two tenants, each with account, contact and new_project; Entra ID,
+ * Key Vault, managed identity, Azurite), then runs the real functions as the Functions host
+ * would: the syncDispatch timer enqueues one job per (environment, table) on the Storage queue
+ * and three queue listeners (stand-ins for three Flex Consumption instances) run the syncJob
+ * function. First a full load; then Dataverse changes (rows created, updated, deleted, and a
+ * column added to new_project) and a second round of deltas with the new column backfilled.
+ * Each mirror table is checked against its source; finally the real health handler answers.
  */
 import { TableClient } from '@azure/data-tables';
 import { HttpRequest, InvocationContext, type Timer } from '@azure/functions';
-import { ensureProcessTrustsTestBed, startTestBed, type TestBed } from '@dataverse-s2s/testbed';
+import {
+  ensureProcessTrustsTestBed,
+  QueueHost,
+  type SimEnvironment,
+  type SimTableName,
+  startTestBed,
+  type TestBed,
+} from '@dataverse-s2s/testbed';
 
-import { accountSync } from '../src/functions/accountSync';
 import { health } from '../src/functions/health';
-import { loadSettings } from '../src/lib/settings';
+import { syncDispatch } from '../src/functions/syncDispatch';
+import { syncJob } from '../src/functions/syncJob';
+import { mirrorTableName, SYNC_QUEUE_NAME } from '../src/lib/settings';
+
+const TABLES: readonly SimTableName[] = ['account', 'contact', 'new_project'];
+const PREFIX = 'dv';
+const INSTANCES = 3;
 
 function step(title: string): void {
   process.stdout.write(`\n=== ${title}\n`);
 }
 
-function context(functionName: string): InvocationContext {
+function context(
+  functionName: string,
+  triggerMetadata?: Record<string, unknown>,
+): InvocationContext {
   return new InvocationContext({
     invocationId: `demo-${functionName}-${Date.now()}`,
     functionName,
+    ...(triggerMetadata === undefined ? {} : { triggerMetadata }),
     logHandler: (level, ...args) => {
       process.stdout.write(`  [${functionName} ${level}] ${args.map(String).join(' ')}\n`);
     },
@@ -45,37 +64,114 @@ function asText(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** Compares the mirror partition of each environment with the Dataverse source, row by row. */
-async function compareMirror(bed: TestBed, columns: readonly string[]): Promise<void> {
+/** Three listeners on the job queue, each handing messages to syncJob as the host does. */
+async function startInstances(bed: TestBed): Promise<QueueHost[]> {
+  const instances: QueueHost[] = [];
+  for (let i = 1; i <= INSTANCES; i += 1) {
+    const host = new QueueHost({
+      connectionString: bed.azurite?.connectionString ?? '',
+      queueName: SYNC_QUEUE_NAME,
+      name: `instance-${String(i)}`,
+      batchSize: 2,
+      newBatchThreshold: 2,
+      maxPollingIntervalInMs: 250,
+      handler: (body, delivery) =>
+        syncJob(body, context(`syncJob@${String(i)}`, { dequeueCount: delivery.dequeueCount })),
+    });
+    await host.start();
+    instances.push(host);
+  }
+  return instances;
+}
+
+/** Dispatches one round and waits until the listeners have completed every job it enqueued. */
+async function syncRound(instances: readonly QueueHost[], jobs: number): Promise<void> {
+  const completedBefore = completed(instances);
+  await syncDispatch(timer, context('syncDispatch'));
+  const deadline = Date.now() + 120_000;
+  while (completed(instances) - completedBefore < jobs) {
+    if (Date.now() > deadline) throw new Error('the queued jobs did not finish within 2 minutes');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const counts = instances.map(
+    (instance, i) =>
+      `instance-${String(i + 1)} ${String(instance.events.filter((e) => e.kind === 'completed').length)}`,
+  );
+  process.stdout.write(`  jobs completed per instance so far: ${counts.join(', ')}\n`);
+}
+
+/** Jobs settled for good: completed, or moved to the poison queue after their last attempt. */
+function completed(instances: readonly QueueHost[]): number {
+  return instances.reduce(
+    (sum, instance) =>
+      sum +
+      instance.events.filter((event) => event.kind === 'completed' || event.kind === 'poisoned')
+        .length,
+    0,
+  );
+}
+
+/**
+ * Compares each mirror table's partition with its Dataverse table: every row present with the
+ * source's versionnumber and `column` (when given) equal, no row the source no longer has.
+ */
+async function compareMirror(
+  bed: TestBed,
+  column?: { table: SimTableName; name: string },
+): Promise<void> {
   const azurite = bed.azurite;
   if (azurite === undefined) throw new Error('demo needs Azurite');
-  const table = TableClient.fromConnectionString(azurite.connectionString, 'accounts', {
-    allowInsecureConnection: true,
-  });
   for (const environment of bed.dataverse.environments) {
-    const mirror = new Map<string, Record<string, unknown>>();
-    for await (const entity of table.listEntities({
-      queryOptions: { filter: `PartitionKey eq '${environment.name}'` },
-    })) {
-      mirror.set(entity.rowKey ?? '', entity);
+    const verdicts: string[] = [];
+    for (const table of TABLES) {
+      const { rows, differences, extras } = await compareTable(
+        azurite.connectionString,
+        environment,
+        table,
+        column?.table === table ? column.name : undefined,
+      );
+      const ok = differences === 0 && extras === 0;
+      if (!ok) process.exitCode = 1;
+      verdicts.push(
+        `${table} ${String(rows)} rows ${ok ? 'equal' : `DIFFER (${String(differences)} missing or stale, ${String(extras)} extra)`}`,
+      );
     }
-    let differences = 0;
-    let sourceRows = 0;
-    for (const account of environment.allAccounts()) {
-      sourceRows += 1;
-      const row = mirror.get(account.accountid);
-      const source = account as unknown as Record<string, unknown>;
-      if (row === undefined || columns.some((c) => asText(row[c]) !== asText(source[c])))
-        differences += 1;
-      mirror.delete(account.accountid);
-    }
-    const extras = mirror.size;
-    const verdict = differences === 0 && extras === 0 ? 'mirror equals source' : 'MIRROR DIFFERS';
-    process.stdout.write(
-      `  ${environment.name}: ${sourceRows} accounts in Dataverse; ${verdict} (${differences} missing or stale, ${extras} extra)\n`,
-    );
-    if (differences > 0 || extras > 0) process.exitCode = 1;
+    process.stdout.write(`  ${environment.name}: ${verdicts.join('; ')}\n`);
   }
+}
+
+async function compareTable(
+  connectionString: string,
+  environment: SimEnvironment,
+  table: SimTableName,
+  column: string | undefined,
+): Promise<{ rows: number; differences: number; extras: number }> {
+  const mirror = new Map<string, Record<string, unknown>>();
+  const client = TableClient.fromConnectionString(
+    connectionString,
+    mirrorTableName(PREFIX, table),
+    { allowInsecureConnection: true },
+  );
+  for await (const entity of client.listEntities({
+    queryOptions: { filter: `PartitionKey eq '${environment.name}'` },
+  })) {
+    mirror.set(entity.rowKey ?? '', entity);
+  }
+  const handle = environment.table(table);
+  let rows = 0;
+  let differences = 0;
+  for (const source of handle.rows()) {
+    rows += 1;
+    const id = String(source[handle.primaryIdAttribute]).toLowerCase();
+    const row = mirror.get(id);
+    const stale =
+      row === undefined ||
+      asText(row.versionnumber) !== asText(source.versionnumber) ||
+      (column !== undefined && asText(row[column]) !== asText(source[column]));
+    if (stale) differences += 1;
+    mirror.delete(id);
+  }
+  return { rows, differences, extras: mirror.size };
 }
 
 async function main(): Promise<void> {
@@ -84,43 +180,79 @@ async function main(): Promise<void> {
   const bed = await startTestBed({
     azurite: true,
     environments: [
-      { name: 'contoso', accounts: { count: 5000, seed: 1 } },
-      { name: 'fabrikam', tenant: 'customer', accounts: { count: 1200, seed: 2 } },
+      {
+        name: 'contoso',
+        accounts: { count: 3000, seed: 1 },
+        tables: {
+          contact: { count: 1500, seed: 3 },
+          new_project: { count: 400, seed: 5, changeTracking: true },
+        },
+      },
+      {
+        name: 'fabrikam',
+        tenant: 'customer',
+        accounts: { count: 1200, seed: 2 },
+        tables: {
+          contact: { count: 600, seed: 4 },
+          new_project: { count: 120, seed: 6, changeTracking: true },
+        },
+      },
     ],
   });
+  let instances: QueueHost[] = [];
   try {
-    Object.assign(process.env, bed.appSettings(), bed.processEnvironment());
+    Object.assign(process.env, bed.appSettings(), bed.processEnvironment(), {
+      SYNC_TABLES: TABLES.join(','),
+      SYNC_TABLE_PREFIX: PREFIX,
+    });
     for (const environment of bed.dataverse.environments) {
       process.stdout.write(
         `  ${environment.name}: ${environment.serviceRootUrl} (tenant ${environment.tenantId.slice(0, 8)}…)\n`,
       );
     }
     process.stdout.write(
-      '  The client secret lives only in Key Vault; the app reads it with its managed identity.\n',
+      '  The client secret lives only in Key Vault; the app reads it with its managed identity.\n' +
+        `  SYNC_TABLES=${TABLES.join(',')}: every readable column of each, typed from metadata.\n`,
+    );
+    const jobs = bed.dataverse.environments.length * TABLES.length;
+    instances = await startInstances(bed);
+
+    step(
+      `Round 1: syncDispatch enqueues ${String(jobs)} jobs; ${String(INSTANCES)} instances run syncJob (full load)`,
+    );
+    await syncRound(instances, jobs);
+    await compareMirror(bed);
+
+    step('Changing Dataverse: rows created, updated and deleted; a column added to new_project');
+    const contoso = bed.dataverse.environment('contoso');
+    const accounts = contoso.table('account');
+    const ids = [...accounts.rows()].slice(0, 9).map((row) => String(row.accountid));
+    for (let i = 0; i < 3; i += 1)
+      accounts.create({ name: `Demo account ${String(i)}`, accountnumber: `DEMO-${String(i)}` });
+    for (const id of ids.slice(0, 5))
+      accounts.update(id, { name: `Renamed ${id.slice(0, 8)}`, telephone1: '+1 555 0100' });
+    for (const id of ids.slice(5, 9)) accounts.delete(id);
+    const contacts = bed.dataverse.environment('fabrikam').table('contact');
+    for (const row of [...contacts.rows()].slice(0, 2)) contacts.delete(String(row.contactid));
+    for (const environment of bed.dataverse.environments) {
+      environment.addColumn('new_project', {
+        LogicalName: 'new_risk',
+        AttributeType: 'String',
+        AttributeTypeName: { Value: 'StringType' },
+        MaxLength: 100,
+      });
+    }
+    const projects = contoso.table('new_project');
+    const project = String([...projects.rows()][0]?.new_projectid);
+    projects.update(project, { new_risk: 'supplier delay' });
+    process.stdout.write(
+      '  contoso: account +3 created, 5 updated, 4 deleted; fabrikam: contact 2 deleted\n' +
+        '  both: new_project gains new_risk (one contoso project sets it)\n',
     );
 
-    // The functions' shared runtime reads these settings on first use, i.e. from here on.
-    const columns = loadSettings().sync.columns;
-
-    step('Run 1: accountSync timer handler — first run, full load');
-    await accountSync(timer, context('accountSync'));
-    await compareMirror(bed, columns);
-
-    step('Changing Dataverse: contoso +3 created, 5 updated, 4 deleted; fabrikam 2 deleted');
-    const contoso = bed.dataverse.environment('contoso');
-    const ids = [...contoso.allAccounts()].slice(0, 9).map((a) => a.accountid);
-    for (let i = 0; i < 3; i += 1)
-      contoso.createAccount({ name: `Demo account ${i}`, accountnumber: `DEMO-${i}` });
-    for (const id of ids.slice(0, 5))
-      contoso.updateAccount(id, { name: `Renamed ${id.slice(0, 8)}`, telephone1: '+1 555 0100' });
-    for (const id of ids.slice(5, 9)) contoso.deleteAccount(id);
-    const fabrikam = bed.dataverse.environment('fabrikam');
-    for (const account of [...fabrikam.allAccounts()].slice(0, 2))
-      fabrikam.deleteAccount(account.accountid);
-
-    step('Run 2: accountSync timer handler — delta (only the changes, deletions included)');
-    await accountSync(timer, context('accountSync'));
-    await compareMirror(bed, columns);
+    step('Round 2: deltas with deletions; new_project backfilled for its new column');
+    await syncRound(instances, jobs);
+    await compareMirror(bed, { table: 'new_project', name: 'new_risk' });
 
     step('GET /api/health — the health handler');
     const response = await health(
@@ -153,6 +285,7 @@ async function main(): Promise<void> {
     );
   } finally {
     step('Stopping the test bed');
+    for (const instance of instances) await instance.stop();
     await bed.stop();
   }
   process.stdout.write(

@@ -1,19 +1,20 @@
 /**
  * Child process: one full change-tracking sync of one environment into a discarding, counting
- * or Azurite table target, with this project's engine (syncEnvironment) and client. Reports
+ * or Azurite table target, with this project's engine (syncTable) and client. Reports
  * rows, wall time, the client's throttling stats and the process's peak RSS.
  */
 import { TableClient } from '@azure/data-tables';
 import { BlobServiceClient } from '@azure/storage-blob';
 
+import { readTableDefinition } from '../../src/lib/schema';
 import {
   BlobCheckpointStore,
   BlobLeaseProvider,
   type CheckpointStore,
   type LeaseProvider,
   SYNC_CONTAINER_NAME,
-  syncEnvironment,
   type SyncSink,
+  syncTable,
   TableSink,
 } from '../../src/lib/sync';
 import { silentLogger } from '../../src/lib/util';
@@ -58,13 +59,20 @@ reportFromChild('sync', async (): Promise<SyncChildOutput> => {
   const client = projectClient(input.connection);
   const { sink, checkpoints, leases } = wire(input);
   const started = performance.now();
-  const result = await syncEnvironment({
+  const result = await syncTable({
     client,
-    sink,
+    table: 'account',
+    describeTable: (signal) =>
+      readTableDefinition(
+        client,
+        { logicalName: 'account', columns: SYNC_COLUMNS },
+        { setting: 'SYNC_TABLES', signal },
+      ),
+    target: { sinkFor: () => sink },
     checkpoints,
     leases,
     logger: silentLogger,
-    options: { columns: SYNC_COLUMNS, pageSize: input.pageSize, full: true },
+    options: { pageSize: input.pageSize, full: true },
   });
   const elapsedInMs = performance.now() - started;
   client.close();

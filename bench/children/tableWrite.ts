@@ -6,26 +6,38 @@
 import { TableClient } from '@azure/data-tables';
 import { generateBaseAccount } from '@dataverse-s2s/testbed';
 
-import { projectRow, type SyncRow, TableSink } from '../../src/lib/sync';
+import { readTableDefinition, type TableDefinition } from '../../src/lib/schema';
+import { projectPageRows, type SyncRow, TableSink } from '../../src/lib/sync';
 import { childInput, peakRssInMb, reportFromChild } from '../support/child';
+import { projectClient } from '../support/connection';
 import {
   SYNC_COLUMNS,
   type TableWriteChildInput,
   type TableWriteChildOutput,
 } from '../support/syncRun';
 
-function page(input: TableWriteChildInput, start: number, columns: readonly string[]): SyncRow[] {
-  const rows: SyncRow[] = [];
+function page(input: TableWriteChildInput, start: number, table: TableDefinition): SyncRow[] {
+  const rows: Record<string, unknown>[] = [];
   const end = Math.min(input.rows, start + input.pageSize);
   for (let position = start; position < end; position += 1) {
     const account = generateBaseAccount(input.seed, position) as unknown as Record<string, unknown>;
-    const row = projectRow(
-      { ...account, '@odata.etag': `W/"${String(account.versionnumber)}"` },
-      columns,
-    );
-    if (row !== undefined) rows.push(row);
+    rows.push({ ...account, '@odata.etag': `W/"${String(account.versionnumber)}"` });
   }
-  return rows;
+  return projectPageRows(rows, table, input.environment);
+}
+
+/** account's definition as the engine reads it, so rows are shaped exactly like in a sync. */
+async function accountDefinition(input: TableWriteChildInput): Promise<TableDefinition> {
+  const client = projectClient(input.connection);
+  try {
+    return await readTableDefinition(
+      client,
+      { logicalName: 'account', columns: SYNC_COLUMNS },
+      { setting: 'SYNC_TABLES' },
+    );
+  } finally {
+    client.close();
+  }
 }
 
 reportFromChild('tableWrite', async (): Promise<TableWriteChildOutput> => {
@@ -34,16 +46,17 @@ reportFromChild('tableWrite', async (): Promise<TableWriteChildOutput> => {
     allowInsecureConnection: true,
   });
   const sink = new TableSink(table);
-  const columns = [...new Set(['accountid', 'versionnumber', ...SYNC_COLUMNS])];
+  const definition = await accountDefinition(input);
   const signal = new AbortController().signal;
   let writeInMs = 0;
   let rows = 0;
   for (let start = 0, sequence = 0; start < input.rows; start += input.pageSize, sequence += 1) {
-    const upserts = page(input, start, columns);
+    const upserts = page(input, start, definition);
     const began = performance.now();
     await sink.applyPage(
       {
         environment: input.environment,
+        table: definition,
         upserts,
         deletes: [],
         generation: 1,

@@ -106,6 +106,7 @@ async function tableTarget(context: BenchContext): Promise<Figure[]> {
   const rows = environment.accountCount();
   context.log(`  table sink alone writing the same ${count(rows)} rows to Azurite`);
   const alone = await runChild('tableWrite', {
+    connection: connectionTo(context.bed, environment),
     connectionString: azurite.connectionString,
     tableName: 'benchsinkalone',
     environment: ENV.table,

@@ -32,7 +32,12 @@ export function connectionTo(bed: TestBed, environment: SimEnvironment): Environ
 /** This project's Dataverse client for a connection, with production defaults. */
 export function projectClient(connection: EnvironmentConnection): ClosableDataverseClient {
   return createDataverseClient({
-    environment: { name: connection.name, url: connection.url, tenantId: connection.tenantId },
+    environment: {
+      name: connection.name,
+      url: connection.url,
+      tenantId: connection.tenantId,
+      tables: [{ logicalName: 'account' }],
+    },
     logger: silentLogger,
     getToken: () => Promise.resolve(connection.token),
   });

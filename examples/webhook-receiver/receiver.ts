@@ -1,6 +1,6 @@
 /**
  * A reference receiver for the sync's webhook target, written from docs/webhook-receiver.md
- * alone: it keeps a copy of each environment's rows in memory and applies deliveries by the
+ * alone: it keeps a copy of each environment's tables in memory and applies deliveries by the
  * contract's rules. Replace `MemoryStore` with your database; keep `applyDelivery`'s rules.
  *
  * Run it: `npx tsx examples/webhook-receiver/receiver.ts 7072`, then set
@@ -19,22 +19,27 @@ interface Stored {
   readonly mark: number;
 }
 
-/** The receiver's copy: environment → id → stored row. */
+/**
+ * The receiver's copy: (environment, entity) → id → stored row. Each table of each environment
+ * is kept apart: ids are unique only within a table, and a sweep covers one table only.
+ */
 export class MemoryStore {
-  private readonly environments = new Map<string, Map<string, Stored>>();
+  private readonly tables = new Map<string, Map<string, Stored>>();
 
-  rowsOf(environment: string): Map<string, Stored> {
-    let rows = this.environments.get(environment);
+  rowsOf(environment: string, entity: string): Map<string, Stored> {
+    // JSON of the pair: no separator character could make two pairs collide.
+    const key = JSON.stringify([environment, entity]);
+    let rows = this.tables.get(key);
     if (rows === undefined) {
       rows = new Map();
-      this.environments.set(environment, rows);
+      this.tables.set(key, rows);
     }
     return rows;
   }
 
-  /** The environment's rows without marks, keyed by id. */
-  snapshot(environment: string): Map<string, Row> {
-    return new Map([...this.rowsOf(environment)].map(([id, stored]) => [id, stored.row]));
+  /** The rows of one table of an environment, without marks, keyed by id. */
+  snapshot(environment: string, entity: string): Map<string, Row> {
+    return new Map([...this.rowsOf(environment, entity)].map(([id, stored]) => [id, stored.row]));
   }
 }
 
@@ -58,11 +63,13 @@ export function applyDelivery(store: MemoryStore, body: unknown): Answer {
   if (
     !isRecord(body) ||
     typeof body.environment !== 'string' ||
+    typeof body.entity !== 'string' ||
+    body.entity === '' ||
     typeof body.generation !== 'number'
   ) {
-    return { status: 400, body: { error: 'expected environment and generation' } };
+    return { status: 400, body: { error: 'expected environment, entity and generation' } };
   }
-  const rows = store.rowsOf(body.environment);
+  const rows = store.rowsOf(body.environment, body.entity);
   if (body.sweep !== undefined) {
     const sweep = body.sweep;
     if (!isRecord(sweep) || typeof sweep.generation !== 'number') {
@@ -77,7 +84,10 @@ export function applyDelivery(store: MemoryStore, body: unknown): Answer {
     }
     return { status: 200, body: { removed } };
   }
-  const { upserts = [], deletes = [] } = body;
+  const { upserts = [], deletes = [], idColumn } = body;
+  if (typeof idColumn !== 'string' || idColumn === '') {
+    return { status: 400, body: { error: 'a page needs idColumn' } };
+  }
   if (!Array.isArray(upserts) || !Array.isArray(deletes)) {
     return { status: 400, body: { error: 'upserts and deletes must be arrays' } };
   }
@@ -85,13 +95,13 @@ export function applyDelivery(store: MemoryStore, body: unknown): Answer {
   for (const row of upserts) {
     if (
       !isRecord(row) ||
-      typeof row.accountid !== 'string' ||
+      typeof row[idColumn] !== 'string' ||
       typeof row.versionnumber !== 'string' ||
       !DECIMAL.test(row.versionnumber)
     ) {
       return {
         status: 400,
-        body: { error: 'every upsert needs accountid and a decimal versionnumber' },
+        body: { error: `every upsert needs ${idColumn} and a decimal versionnumber` },
       };
     }
   }
@@ -100,7 +110,7 @@ export function applyDelivery(store: MemoryStore, body: unknown): Answer {
   }
   const generation = body.generation;
   for (const row of upserts as Row[]) {
-    const id = String(row.accountid);
+    const id = String(row[idColumn]);
     const version = BigInt(String(row.versionnumber));
     const stored = rows.get(id);
     if (stored === undefined) {

@@ -10,6 +10,8 @@ export type CliCommand =
       readonly common: CommonOptions;
       /** Only these environments; undefined = every configured one. */
       readonly environmentNames: readonly string[] | undefined;
+      /** Only these tables (logical names); undefined = each environment's tables. */
+      readonly tables: readonly string[] | undefined;
       readonly full: boolean;
     };
 
@@ -33,19 +35,22 @@ Commands:
   health    Print the health report (application/health+json) that GET /api/health returns.
             Exit 0 for pass or warn, 1 for fail.
   doctor    Check step by step: settings, managed identity token, Key Vault read, per
-            environment Entra token, WhoAmI, change tracking on Account and a first page of
-            accounts, then the credential version in use and its expiry. Prints
-            PASS|FAIL|WARN|SKIP per step and the fix for each failure or warning. Exit 0 when
-            nothing failed, 1 otherwise.
-  sync      Sync accounts into the configured target, like the accountSync timer. Exit 1 if any
-            environment failed, 3 if another run holds an environment's lease (nothing synced
-            there; the line says when the lease expires), 130 when stopped with Ctrl-C (the
-            checkpoint is kept at the last page boundary; the next run resumes there).
+            environment Entra token and WhoAmI, per table its definition (exists, change
+            tracking on, columns readable), a first page and its sync state, then the
+            credential version in use and its expiry. Prints PASS|FAIL|WARN|SKIP per step and
+            the fix for each failure or warning. Exit 0 when nothing failed, 1 otherwise.
+  sync      Sync the configured tables into the target in this process, 4 at a time (in Azure
+            the syncJob function runs one per queue message). Exit 1 if any table failed, 3 if
+            another run holds a table's lease (nothing synced there; the line says when the
+            lease expires), 130 when stopped with Ctrl-C (the checkpoint is kept at the last
+            page boundary; the next run resumes there).
 
 Options:
   --settings <path>  local.settings.json to read. Default: ./local.settings.json when it exists,
                      else environment variables only. Environment variables win over its Values.
   --env <name>       sync: only this environment (repeat for several). Default: all.
+  --table <name>     sync: only this table, by logical name (repeat for several). Default: each
+                     environment's tables (SYNC_TABLES).
   --full             sync: start a full round (reload every row, then remove rows deleted meanwhile).
   -v, --verbose      health, doctor: also print the library's log lines, warnings included
                      (on stderr; the report itself already names every failure and its fix).
@@ -73,6 +78,7 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
         help: { type: 'boolean', short: 'h' },
         settings: { type: 'string' },
         env: { type: 'string', multiple: true },
+        table: { type: 'string', multiple: true },
         full: { type: 'boolean' },
         verbose: { type: 'boolean', short: 'v' },
       },
@@ -92,9 +98,16 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
     verbose: values.verbose ?? false,
   };
   if (name === 'sync') {
-    return { kind: 'sync', common, environmentNames: values.env, full: values.full ?? false };
+    return {
+      kind: 'sync',
+      common,
+      environmentNames: values.env,
+      tables: values.table,
+      full: values.full ?? false,
+    };
   }
   if (values.env !== undefined) throw new UsageError(`--env applies to sync, not ${name}.`);
+  if (values.table !== undefined) throw new UsageError(`--table applies to sync, not ${name}.`);
   if (values.full !== undefined) throw new UsageError(`--full applies to sync, not ${name}.`);
   return { kind: name, common };
 }

@@ -37,6 +37,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
           {
             settingsPath: command.common.settingsPath,
             environmentNames: command.environmentNames,
+            tables: command.tables,
             full: command.full,
           },
           io,

@@ -3,12 +3,12 @@ import type { CliOutput } from './io';
 
 /**
  * The sync engine's progress line (src/lib/sync/progress.ts RunCounters.progressLine):
- * "account sync <env>: <kind> round, generation <n>: <pages> pages, <rows> rows, <rate> rows/s".
+ * "sync <env>/<table>: <kind> round, generation <n>: <pages> pages, <rows> rows, <rate> rows/s".
  * If that wording ever changes, progress simply prints as plain lines: nothing breaks.
  */
-const PROGRESS_LINE = /^account sync (.+?): .*?(\d+) pages, (\d+) rows, (\d+) rows\/s$/;
-/** Any per-environment engine line; a summary line ends that environment's progress. */
-const ENVIRONMENT_LINE = /^account sync (.+?): /;
+const PROGRESS_LINE = /^sync (\S+?): .*?(\d+) pages, (\d+) rows, (\d+) rows\/s$/;
+/** Any per-table engine line; a summary line ends that table's progress. */
+const JOB_LINE = /^sync (\S+?): /;
 
 const CLEAR_LINE = '\r\x1b[2K';
 
@@ -36,10 +36,10 @@ export class TerminalLogger implements Logger {
     this.redraws = options.progress && options.stdout.isTTY === true;
   }
 
-  /** Shows "<env>: starting" for each environment until its first progress line. */
-  start(environmentNames: readonly string[]): void {
+  /** Shows "<env>/<table>: starting" for each job until its first progress line. */
+  start(jobs: readonly string[]): void {
     if (!this.redraws) return;
-    for (const name of environmentNames) this.status.set(name, `${name}: starting`);
+    for (const name of jobs) this.status.set(name, `${name}: starting`);
     this.drawStatus();
   }
 
@@ -47,16 +47,13 @@ export class TerminalLogger implements Logger {
     if (this.redraws) {
       const progress = PROGRESS_LINE.exec(message);
       if (progress !== null) {
-        const [, environment = '', pages, rows, rate] = progress;
-        this.status.set(
-          environment,
-          `${environment}: ${pages} pages, ${rows} rows, ${rate} rows/s`,
-        );
+        const [, job = '', pages, rows, rate] = progress;
+        this.status.set(job, `${job}: ${pages} pages, ${rows} rows, ${rate} rows/s`);
         this.drawStatus();
         return;
       }
-      const environment = ENVIRONMENT_LINE.exec(message)?.[1];
-      if (environment !== undefined) this.status.delete(environment);
+      const job = JOB_LINE.exec(message)?.[1];
+      if (job !== undefined) this.status.delete(job);
     }
     if (this.options.showInfo) this.line(this.options.stdout, message);
   }
@@ -66,8 +63,8 @@ export class TerminalLogger implements Logger {
   }
 
   error(message: string): void {
-    const environment = ENVIRONMENT_LINE.exec(message)?.[1];
-    if (environment !== undefined) this.status.delete(environment);
+    const job = JOB_LINE.exec(message)?.[1];
+    if (job !== undefined) this.status.delete(job);
     this.line(this.options.stderr, `error: ${message}`);
   }
 

@@ -22,7 +22,19 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   schema: ['util', 'errors', 'settings', 'dataverse'],
   sync: ['util', 'errors', 'http', 'settings', 'dataverse', 'schema'],
   health: ['util', 'errors', 'settings', 'auth', 'dataverse'],
-  runtime: ['util', 'errors', 'http', 'settings', 'auth', 'dataverse', 'schema', 'sync', 'health'],
+  queue: ['util', 'errors', 'settings', 'sync'],
+  runtime: [
+    'util',
+    'errors',
+    'http',
+    'settings',
+    'auth',
+    'dataverse',
+    'schema',
+    'sync',
+    'queue',
+    'health',
+  ],
 };
 
 function sourceFiles(dir: string): string[] {

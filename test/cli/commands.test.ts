@@ -9,24 +9,34 @@ import { CliBed } from './cliHarness';
 
 let cli: CliBed;
 let table: TableClient;
+/** A mirror table of the bed's storage: SYNC_TABLE_PREFIX `dv` + the logical name. */
+function mirrorTable(name: string): TableClient {
+  return TableClient.fromConnectionString(cli.bed.azurite!.connectionString, name, {
+    allowInsecureConnection: true,
+  });
+}
 beforeAll(async () => {
   cli = await CliBed.start({
     environments: [
-      { name: 'contoso', accounts: { count: 120, seed: 1 } },
+      {
+        name: 'contoso',
+        accounts: { count: 120, seed: 1 },
+        tables: { contact: { count: 30, seed: 3 } },
+      },
       { name: 'fabrikam', tenant: 'customer', accounts: { count: 40, seed: 2 } },
     ],
   });
-  table = TableClient.fromConnectionString(cli.bed.azurite!.connectionString, 'accounts', {
-    allowInsecureConnection: true,
-  });
+  table = mirrorTable('dvaccount');
 });
 afterAll(async () => {
   await cli.stop();
 });
 
-async function mirrorRows(): Promise<{ partitionKey: string; rowKey: string }[]> {
+async function mirrorRows(
+  mirror: TableClient = table,
+): Promise<{ partitionKey: string; rowKey: string }[]> {
   const rows: { partitionKey: string; rowKey: string }[] = [];
-  for await (const entity of table.listEntities()) {
+  for await (const entity of mirror.listEntities()) {
     rows.push({ partitionKey: entity.partitionKey!, rowKey: entity.rowKey! });
   }
   return rows;
@@ -38,9 +48,9 @@ describe('dataverse-s2s sync', () => {
 
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(
-      /account sync contoso: synced \(full round, generation \d+\).*created 120/,
+      /sync contoso\/account: synced \(full round, generation \d+\).*created 120/,
     );
-    expect(run.stdout).not.toContain('fabrikam:');
+    expect(run.stdout).not.toContain('fabrikam/');
     const rows = await mirrorRows();
     const contoso = cli.bed.dataverse.environment('contoso');
     expect(rows).toHaveLength(contoso.accountCount());
@@ -54,9 +64,9 @@ describe('dataverse-s2s sync', () => {
     const run = await cli.run(['sync', '--env', 'contoso'], { tty: true });
 
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('\r\x1b[2Ksyncing contoso: starting');
+    expect(run.stdout).toContain('\r\x1b[2Ksyncing contoso/account: starting');
     // The status line is cleared before the permanent summary line is printed.
-    expect(run.stdout).toContain('\r\x1b[2Kaccount sync contoso: synced (delta round');
+    expect(run.stdout).toContain('\r\x1b[2Ksync contoso/account: synced (delta round');
     expect(run.stdout).toMatch(/created 1,/);
   });
 
@@ -66,8 +76,8 @@ describe('dataverse-s2s sync', () => {
     const stopped = await cli.run(['sync', '--env', 'fabrikam'], { signal: interrupt.signal });
 
     expect(stopped.code).toBe(130);
-    expect(stopped.stderr).toMatch(/account sync fabrikam: aborted/);
-    expect(stopped.stderr).toContain('interrupted: each environment stopped at a page boundary');
+    expect(stopped.stderr).toMatch(/sync fabrikam\/account: aborted/);
+    expect(stopped.stderr).toContain('interrupted: each table stopped at a page boundary');
     expect((await mirrorRows()).filter((row) => row.partitionKey === 'fabrikam')).toHaveLength(0);
 
     const resumed = await cli.run(['sync', '--env', 'fabrikam']);
@@ -82,14 +92,14 @@ describe('dataverse-s2s sync', () => {
       cli.bed.azurite!.connectionString,
     ).getContainerClient(SYNC_CONTAINER_NAME);
     const other = await new BlobLeaseProvider(container, { logger: silentLogger }).tryAcquire(
-      'contoso',
+      'contoso/account',
     );
     expect(other).toBeDefined();
     try {
       const run = await cli.run(['sync', '--env', 'contoso']);
       expect(run.code).toBe(3);
       expect(run.stdout + run.stderr).toMatch(
-        /contoso: another run holds the lease \(held by .+ since .+\); it expires by \d{4}-\d\d-\d\dT[\d:.]+Z if that run has stopped/,
+        /sync contoso\/account: another run holds the lease \(held by .+ since .+\); it expires by \d{4}-\d\d-\d\dT[\d:.]+Z if that run has stopped/,
       );
     } finally {
       await other?.release();
@@ -103,8 +113,8 @@ describe('dataverse-s2s sync', () => {
       const run = await cli.run(['sync']);
 
       expect(run.code).toBe(1);
-      expect(run.stdout).toMatch(/account sync contoso: synced/);
-      expect(run.stderr).toMatch(/error: account sync fabrikam: failed.*Application users/);
+      expect(run.stdout).toMatch(/sync contoso\/account: synced/);
+      expect(run.stderr).toMatch(/error: sync fabrikam\/account: failed.*Application users/);
     } finally {
       fabrikam.setApplicationUser(cli.bed.ids.clientId, { enabled: true });
     }
@@ -116,6 +126,38 @@ describe('dataverse-s2s sync', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('no configured environment named contsoo');
     expect(run.stderr).toContain('use one of: contoso, fabrikam');
+  });
+
+  it('--table contact syncs only contact when SYNC_TABLES names account and contact', async () => {
+    const contoso = cli.bed.dataverse.environment('contoso');
+    const notSynced = contoso.createAccount({ name: 'Other Table Ltd' });
+    const run = await cli.run(['sync', '--table', 'contact'], {
+      env: { ...process.env, SYNC_TABLES: 'account,contact' },
+    });
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      /sync contoso\/contact: synced \(full round, generation \d+\).*created 30,/,
+    );
+    expect(run.stdout).toMatch(/sync fabrikam\/contact: synced \(full round, generation \d+\)/);
+    expect(run.stdout + run.stderr).not.toContain('/account');
+    const rows = await mirrorRows(mirrorTable('dvcontact'));
+    expect(new Set(rows.map((row) => row.partitionKey))).toEqual(new Set(['contoso']));
+    const ids = [...contoso.table('contact').rows()].map((contact) => contact.contactid).sort();
+    expect(ids).toHaveLength(30);
+    expect(rows.map((row) => row.rowKey).sort()).toEqual(ids);
+    expect((await mirrorRows()).map((row) => row.rowKey)).not.toContain(notSynced);
+  });
+
+  it('refuses a --table that SYNC_TABLES does not name, listing the configured tables', async () => {
+    const run = await cli.run(['sync', '--table', 'contcat'], {
+      env: { ...process.env, SYNC_TABLES: 'account,contact' },
+    });
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('no selected environment syncs table contcat');
+    expect(run.stderr).toContain('use one of: account, contact (SYNC_TABLES');
+    expect(run.stdout).not.toMatch(/^sync /m);
   });
 });
 
@@ -132,7 +174,7 @@ describe('dataverse-s2s health', () => {
         'credential:expiry',
         'contoso:whoAmI',
         'fabrikam:whoAmI',
-        'contoso:lastSync',
+        'contoso/account:lastSync',
       ]),
     );
     expect(run.stderr).toBe('');

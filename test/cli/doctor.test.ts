@@ -5,15 +5,15 @@ import { CliBed, doctorSteps } from './cliHarness';
 const ENVIRONMENT_STEPS = [
   'contoso / Entra token',
   'contoso / WhoAmI',
-  'contoso / change tracking',
-  'contoso / first page of accounts',
+  'contoso / account / table definition',
+  'contoso / account / first page',
 ];
 const ALL_STEPS = [
   'settings',
   'managed identity token',
   'Key Vault read',
   ...ENVIRONMENT_STEPS,
-  'contoso / sync state',
+  'contoso / account / sync state',
   'credential version',
   'credential expiry',
 ];
@@ -44,7 +44,7 @@ describe('dataverse-s2s doctor', () => {
     expect(steps.get('contoso / WhoAmI')?.detail).toContain(
       `OrganizationId ${contoso.organizationId}`,
     );
-    expect(steps.get('contoso / first page of accounts')?.detail).toMatch(
+    expect(steps.get('contoso / account / first page')?.detail).toMatch(
       /^5 rows on the first page/,
     );
     expect(run.stdout).toMatch(/doctor: 10 passed, 0 warned, 0 failed, 0 skipped/);
@@ -59,8 +59,8 @@ describe('dataverse-s2s doctor', () => {
       const steps = doctorSteps(run.stdout);
       expect(steps.get('contoso / Entra token')?.status).toBe('PASS');
       expect(steps.get('contoso / WhoAmI')?.status).toBe('FAIL');
-      expect(steps.get('contoso / change tracking')?.status).toBe('SKIP');
-      expect(steps.get('contoso / first page of accounts')?.status).toBe('SKIP');
+      expect(steps.get('contoso / account / table definition')?.status).toBe('SKIP');
+      expect(steps.get('contoso / account / first page')?.status).toBe('SKIP');
       const fix = /contoso \/ WhoAmI: .*\n\s+fix: (.*)/.exec(run.stdout)?.[1] ?? '';
       expect(fix).toContain('Application users');
       expect(fix).toContain(cli.bed.ids.clientId);

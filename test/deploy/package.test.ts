@@ -163,10 +163,10 @@ describe('platform build of the upload (npm install, npm run build, npm run buil
     if (stagingDir !== '') rmSync(stagingDir, { recursive: true, force: true });
   });
 
-  it('registers exactly the health and accountSync functions from the built package', async () => {
+  it('registers exactly the health, syncDispatch and syncJob functions from the built package', async () => {
     if (buildError !== undefined) throw buildError;
     const registrations = await loadMainRegistrations(appDir);
-    expect(registrations.map((r) => r.name).sort()).toEqual(['accountSync', 'health']);
+    expect(registrations.map((r) => r.name).sort()).toEqual(['health', 'syncDispatch', 'syncJob']);
     const health = binding(
       registrations.find((r) => r.name === 'health'),
       'httpTrigger',
@@ -178,13 +178,22 @@ describe('platform build of the upload (npm install, npm run build, npm run buil
       route: 'health',
     });
     const sync = binding(
-      registrations.find((r) => r.name === 'accountSync'),
+      registrations.find((r) => r.name === 'syncDispatch'),
       'timerTrigger',
     );
     expect(sync).toMatchObject({
       direction: 'in',
       schedule: '%SYNC_SCHEDULE%',
       runOnStartup: false,
+    });
+    const job = binding(
+      registrations.find((r) => r.name === 'syncJob'),
+      'queueTrigger',
+    );
+    expect(job).toMatchObject({
+      direction: 'in',
+      queueName: 'dataverse-sync-jobs',
+      connection: 'AzureWebJobsStorage',
     });
   });
 

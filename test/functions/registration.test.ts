@@ -6,9 +6,9 @@ import { loadMainRegistrations } from '../support/loadMain';
 
 /** Loads the compiled `main` (npm test builds first) as the Functions host would. */
 describe('function registration', () => {
-  it('registers exactly health (GET, function key) and accountSync (timer from the setting)', async () => {
+  it('registers exactly health (GET, function key), syncDispatch (timer from the setting) and syncJob (the job queue)', async () => {
     const registrations = await loadMainRegistrations(resolve(__dirname, '..', '..'));
-    expect(registrations.map((r) => r.name).sort()).toEqual(['accountSync', 'health']);
+    expect(registrations.map((r) => r.name).sort()).toEqual(['health', 'syncDispatch', 'syncJob']);
 
     const healthTrigger = Object.values(
       registrations.find((r) => r.name === 'health')?.bindings ?? {},
@@ -21,11 +21,21 @@ describe('function registration', () => {
     });
 
     const timer = Object.values(
-      registrations.find((r) => r.name === 'accountSync')?.bindings ?? {},
+      registrations.find((r) => r.name === 'syncDispatch')?.bindings ?? {},
     ).find((b) => b.type === 'timerTrigger');
     expect(timer).toMatchObject({
       schedule: '%SYNC_SCHEDULE%',
       runOnStartup: false,
+      direction: 'in',
+    });
+
+    // The queue the dispatcher writes to, in the storage account the host itself uses.
+    const queue = Object.values(
+      registrations.find((r) => r.name === 'syncJob')?.bindings ?? {},
+    ).find((b) => b.type === 'queueTrigger');
+    expect(queue).toMatchObject({
+      queueName: 'dataverse-sync-jobs',
+      connection: 'AzureWebJobsStorage',
       direction: 'in',
     });
   });

@@ -35,7 +35,8 @@ function settingsSummary(settings: Settings, origin: string): string {
 
 /**
  * `doctor`: walks the path every operation takes — settings, managed identity, Key Vault, then
- * per environment Entra token, WhoAmI, change tracking and a first page of accounts, then the
+ * per environment Entra token and WhoAmI, and per table its definition (exists, change tracking
+ * on, columns readable), a first page and its sync state, then the
  * credential version in use and its expiry (known once Entra has answered) — using the
  * runtime's own factories, and prints each failure's fix.
  */
@@ -80,6 +81,7 @@ export async function runDoctorCommand(options: CommonOptions, io: CliIo): Promi
         skipEnvironment(report, environment, 'skipped: no credential to authenticate with');
         continue;
       }
+      const { labelLanguage } = valid.sync;
       await checkEnvironment({
         environment,
         tokenProvider,
@@ -87,20 +89,24 @@ export async function runDoctorCommand(options: CommonOptions, io: CliIo): Promi
         report,
         stepSignal,
         nowInMs: Date.now,
+        ...(labelLanguage === undefined ? {} : { labelLanguage }),
       });
-      await report.run(`${environment.name} / sync state`, async () => {
-        try {
-          return syncStateOutcome(await sync.lastSync(environment.name), Date.now());
-        } catch (error) {
-          // The checkpoint lives in the sync storage: reading it may need a role the app has
-          // and the operator running doctor does not. Not a reason the app cannot work.
-          return {
-            status: 'WARN',
-            detail: `the checkpoint could not be read: ${describeError(error)}`,
-            fix: 'grant yourself Storage Blob Data Reader on the sync storage account to see it here',
-          };
-        }
-      });
+      for (const { logicalName: table } of environment.tables) {
+        await report.run(`${environment.name} / ${table} / sync state`, async () => {
+          try {
+            const status = await sync.lastSync({ environment: environment.name, table });
+            return syncStateOutcome(status, Date.now());
+          } catch (error) {
+            // The checkpoint lives in the sync storage: reading it may need a role the app has
+            // and the operator running doctor does not. Not a reason the app cannot work.
+            return {
+              status: 'WARN',
+              detail: `the checkpoint could not be read: ${describeError(error)}`,
+              fix: 'grant yourself Storage Blob Data Reader on the sync storage account to see it here',
+            };
+          }
+        });
+      }
     }
   } finally {
     for (const client of clients.values()) client.close();

@@ -1,13 +1,13 @@
 import type { DataverseTokenProvider } from '../../lib/auth';
 import type { DataverseClient } from '../../lib/dataverse';
-import type { EnvironmentSettings } from '../../lib/settings';
+import { readTableDefinition, type TableDefinition } from '../../lib/schema';
+import type { EnvironmentSettings, TableSelection } from '../../lib/settings';
 import type { DoctorReport, StepOutcome } from './doctorReport';
 
-const TRACK_CHANGES_FIX =
-  'enable Track changes on the Account table: Power Apps → Tables → Account → Properties → Advanced options → Track changes';
-
 /** The checks of one environment, in order; each needs the previous one to have passed. */
-const STEP_NAMES = ['Entra token', 'WhoAmI', 'change tracking', 'first page of accounts'] as const;
+const STEP_NAMES = ['Entra token', 'WhoAmI'] as const;
+/** The checks of each table, after the environment's: each needs the previous one. */
+const TABLE_STEP_NAMES = ['table definition', 'first page'] as const;
 
 export interface EnvironmentCheckInput {
   readonly environment: EnvironmentSettings;
@@ -17,10 +17,14 @@ export interface EnvironmentCheckInput {
   /** A fresh signal per step (its own timeout, plus Ctrl-C). */
   readonly stepSignal: () => AbortSignal;
   readonly nowInMs: () => number;
+  /** SYNC_LABEL_LANGUAGE, when set. */
+  readonly labelLanguage?: number;
 }
 
-function stepLabel(environment: EnvironmentSettings, step: string): string {
-  return `${environment.name} / ${step}`;
+function stepLabel(environment: EnvironmentSettings, step: string, table?: string): string {
+  return table === undefined
+    ? `${environment.name} / ${step}`
+    : `${environment.name} / ${table} / ${step}`;
 }
 
 /** Marks every step of an environment SKIP (the credential could not be read). */
@@ -30,9 +34,17 @@ export function skipEnvironment(
   reason: string,
 ): void {
   for (const step of STEP_NAMES) report.skip(stepLabel(environment, step), reason);
+  for (const { logicalName } of environment.tables) {
+    for (const step of TABLE_STEP_NAMES)
+      report.skip(stepLabel(environment, step, logicalName), reason);
+  }
 }
 
-/** Entra token → WhoAmI → change tracking on account → first page of accounts. */
+/**
+ * Entra token → WhoAmI, then per table: its definition (exists, change tracking on, the
+ * configured columns readable: exactly what the sync reads first) → a first page of the
+ * columns the sync selects.
+ */
 export async function checkEnvironment(input: EnvironmentCheckInput): Promise<void> {
   const { environment, tokenProvider, client, stepSignal, nowInMs } = input;
   const checks: Record<(typeof STEP_NAMES)[number], () => Promise<StepOutcome>> = {
@@ -52,38 +64,6 @@ export async function checkEnvironment(input: EnvironmentCheckInput): Promise<vo
         detail: `UserId ${who.UserId}, OrganizationId ${who.OrganizationId}, ${dop}, ${who.latencyInMs} ms`,
       };
     },
-    'change tracking': async () => {
-      const definition = await client.getJson<{ ChangeTrackingEnabled?: unknown }>(
-        "EntityDefinitions(LogicalName='account')?$select=ChangeTrackingEnabled",
-        stepSignal(),
-      );
-      if (definition.ChangeTrackingEnabled === true) {
-        return { status: 'PASS', detail: 'Track changes is enabled on the Account table' };
-      }
-      if (definition.ChangeTrackingEnabled === false) {
-        return {
-          status: 'FAIL',
-          detail: 'Track changes is off on the Account table: the sync cannot fetch deltas',
-          fix: TRACK_CHANGES_FIX,
-        };
-      }
-      return {
-        status: 'FAIL',
-        detail: 'the Account table definition did not say whether Track changes is enabled',
-        fix: `check that the application user can read table definitions; then ${TRACK_CHANGES_FIX}`,
-      };
-    },
-    'first page of accounts': async () => {
-      const pages = client.queryPages('accounts?$select=name,accountnumber', {
-        pageSize: 5,
-        signal: stepSignal(),
-      });
-      for await (const page of pages) {
-        const more = page.nextLink === undefined ? '' : ' (more pages follow)';
-        return { status: 'PASS', detail: `${page.rows.length} rows on the first page${more}` };
-      }
-      return { status: 'PASS', detail: 'no page returned' };
-    },
   };
 
   let failedStep: string | undefined;
@@ -95,4 +75,55 @@ export async function checkEnvironment(input: EnvironmentCheckInput): Promise<vo
     }
     if (!(await input.report.run(label, checks[step]))) failedStep = step;
   }
+  for (const table of environment.tables) {
+    if (failedStep !== undefined) {
+      for (const step of TABLE_STEP_NAMES)
+        input.report.skip(
+          stepLabel(environment, step, table.logicalName),
+          `skipped: ${failedStep} failed`,
+        );
+      continue;
+    }
+    await checkTable(input, table);
+  }
+}
+
+async function checkTable(input: EnvironmentCheckInput, selection: TableSelection): Promise<void> {
+  const { environment, client, stepSignal, report } = input;
+  const table = selection.logicalName;
+  let definition: TableDefinition | undefined;
+  const passed = await report.run(stepLabel(environment, 'table definition', table), async () => {
+    definition = await readTableDefinition(client, selection, {
+      setting: 'SYNC_TABLES',
+      signal: stepSignal(),
+      ...(input.labelLanguage === undefined ? {} : { labelLanguage: input.labelLanguage }),
+    });
+    const choices = definition.attributes.filter((a) => a.labels !== undefined).length;
+    const lookups = definition.attributes.filter((a) => a.kind === 'lookup').length;
+    return {
+      status: 'PASS',
+      detail: `change tracking on; ${String(definition.attributes.length)} columns (${String(choices)} choices with labels in ${String(definition.labelLanguage)}, ${String(lookups)} lookups) from ${definition.entitySet}`,
+    };
+  });
+  const label = stepLabel(environment, 'first page', table);
+  if (!passed || definition === undefined) {
+    report.skip(label, 'skipped: table definition failed');
+    return;
+  }
+  const read = definition;
+  await report.run(label, async () => {
+    const select = [...read.attributes.map((a) => a.wireName), 'versionnumber'].join(',');
+    const pages = client.queryPages(`${read.entitySet}?$select=${select}`, {
+      pageSize: 5,
+      signal: stepSignal(),
+    });
+    for await (const page of pages) {
+      const more = page.nextLink === undefined ? '' : ' (more pages follow)';
+      return {
+        status: 'PASS',
+        detail: `${String(page.rows.length)} rows on the first page of the columns the sync reads${more}`,
+      };
+    }
+    return { status: 'PASS', detail: 'no page returned' };
+  });
 }

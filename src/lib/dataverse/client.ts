@@ -50,6 +50,11 @@ function pageSizePreference(options: PageOptions | undefined): string | undefine
   return `odata.maxpagesize=${String(size)}`;
 }
 
+function annotationsPreference(options: PageOptions | undefined): string | undefined {
+  const names = options?.annotations ?? [];
+  return names.length === 0 ? undefined : `odata.include-annotations="${names.join(',')}"`;
+}
+
 class Client implements ClosableDataverseClient {
   readonly environment;
   private readonly serviceRoot: string;
@@ -180,7 +185,11 @@ class Client implements ClosableDataverseClient {
 
   async *changePages(start: ChangeRoundStart, options?: PageOptions): AsyncIterable<ChangePage> {
     const step = start.kind === 'full' ? 'change tracking (full)' : 'change tracking';
-    const prefer = ['odata.track-changes', pageSizePreference(options)]
+    const prefer = [
+      'odata.track-changes',
+      pageSizePreference(options),
+      annotationsPreference(options),
+    ]
       .filter((p) => p !== undefined)
       .join(',');
     let url: string | undefined =

@@ -24,6 +24,12 @@ export interface CallOptions {
 export interface PageOptions {
   /** Prefer: odata.maxpagesize (1..5000). */
   readonly pageSize?: number;
+  /**
+   * Prefer: odata.include-annotations="…": the annotations to receive, e.g.
+   * `Microsoft.Dynamics.CRM.lookuplogicalname`. Name them: "*" adds formatted values, which
+   * have been reported to drop the deltaLink on a change-tracking round's last page.
+   */
+  readonly annotations?: readonly string[];
   readonly signal?: AbortSignal;
 }
 

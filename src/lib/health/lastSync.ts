@@ -19,20 +19,20 @@ export interface LastSyncFacts {
 }
 
 /**
- * Warns when the last successful sync is older than three schedule intervals, or never happened.
- * The last run's error is quoted only with `detailedErrors` (HEALTH_DETAILED_ERRORS): it is a full
- * description, which the accountSync function logged when the run failed.
+ * Warns when a table's last successful sync is older than three schedule intervals, or never
+ * happened. The last run's error is quoted only with `detailedErrors` (HEALTH_DETAILED_ERRORS):
+ * it is a full description, which the syncJob function logged when the run failed.
  */
 export function lastSyncCheck(
-  environment: string,
+  job: string,
   facts: LastSyncFacts,
   intervalInMs: number,
   now: Date,
   detailedErrors: boolean,
 ): HealthCheckResult {
   const base = {
-    componentId: environment,
-    componentType: 'account sync',
+    componentId: job,
+    componentType: 'table sync',
     time: now.toISOString(),
     ...(facts.lastResync === undefined
       ? {}
@@ -43,9 +43,9 @@ export function lastSyncCheck(
       ? ''
       : detailedErrors
         ? ` Last error: ${facts.lastError}`
-        : " The last run failed: details and the fix are in the accountSync function's log.";
+        : " The last run failed: details and the fix are in the syncJob function's log.";
   if (facts.lastSuccessAt === undefined) {
-    return { ...base, status: 'warn', output: `No successful account sync yet.${lastError}` };
+    return { ...base, status: 'warn', output: `No successful sync of this table yet.${lastError}` };
   }
   const ageInSeconds = Math.max(
     0,
@@ -61,7 +61,7 @@ export function lastSyncCheck(
     return {
       ...result,
       status: 'warn',
-      output: `Last successful sync was ${ageInSeconds} s ago, more than ${MISSED_INTERVALS_BEFORE_WARNING} schedule intervals.${lastError} Check the accountSync function's recent invocations.`,
+      output: `Last successful sync was ${ageInSeconds} s ago, more than ${MISSED_INTERVALS_BEFORE_WARNING} schedule intervals.${lastError} Check the syncDispatch and syncJob functions' recent invocations, and the poison queue.`,
     };
   }
   const rejected = facts.rejectedRows;
@@ -72,7 +72,7 @@ export function lastSyncCheck(
       ...result,
       status: 'warn',
       rejectedRows: rejected.count,
-      output: `${count} rows are missing from the target because it cannot hold them (${examples}). Shorten the values in Dataverse or leave the columns out of ACCOUNT_SYNC_COLUMNS; they are written again once they fit.`,
+      output: `${count} rows are missing from the target because it cannot hold them (${examples}). Shorten the values in Dataverse or leave the columns out of the table's column list in SYNC_TABLES; they are written again once they fit.`,
     };
   }
   return { ...result, status: 'pass' };

@@ -7,6 +7,7 @@ import { credentialExpiryCheck } from './credentialExpiry';
 import { credentialVersionCheck } from './credentialVersion';
 import { failureSummary, whereToLook } from './failureOutput';
 import { lastSyncCheck, type LastSyncFacts } from './lastSync';
+import { poisonQueueCheck } from './poisonQueue';
 import { scheduleIntervalInMs } from './scheduleInterval';
 import { type HealthCheckResult, type HealthReport, worstStatus } from './types';
 
@@ -15,8 +16,10 @@ export interface HealthDependencies {
   readonly environments: readonly EnvironmentSettings[];
   readonly tokenProvider: DataverseTokenProvider;
   readonly clientFor: (environment: EnvironmentSettings) => DataverseClient;
-  /** Last successful sync per environment (from the sync checkpoints). */
-  readonly lastSync: (environment: EnvironmentSettings) => Promise<LastSyncFacts>;
+  /** Last successful sync of one table of an environment (from its sync checkpoint). */
+  readonly lastSync: (environment: EnvironmentSettings, table: string) => Promise<LastSyncFacts>;
+  /** Messages in the job queue's poison queue (jobs that failed every attempt). */
+  readonly poisonCount?: (signal: AbortSignal) => Promise<number>;
   readonly syncSchedule: string;
   readonly credentialExpiryWarningDays: number;
   /** The whole check's budget: unfinished steps are reported as failed, never waited on. */
@@ -35,13 +38,16 @@ export interface HealthDependencies {
 const RECENT_THROTTLING_WINDOW_IN_MS = 5 * 60 * 1000;
 
 /**
- * Runs every check once: credential expiry, and per environment token → WhoAmI, last sync,
- * recent throttling. Steps that have not finished when the timeout fires are reported as
+ * Runs every check once: credential expiry, and per environment token → WhoAmI, recent
+ * throttling and the last sync of each table. Steps that have not finished when the timeout fires are reported as
  * failed with the step named, so monitoring never waits on a hung call.
  */
 export async function runHealthCheck(input: HealthDependencies): Promise<HealthReport> {
   const margin = Math.min(1_000, Math.floor(input.timeoutInMs / 5));
-  const deps: CheckDependencies = { ...input, clientDeadlineAt: Date.now() + input.timeoutInMs - margin };
+  const deps: CheckDependencies = {
+    ...input,
+    clientDeadlineAt: Date.now() + input.timeoutInMs - margin,
+  };
   const checks = new Map<string, HealthCheckResult>();
   const pending = new Map<string, PendingStep>();
   const record = (key: string, result: HealthCheckResult): boolean => {
@@ -57,6 +63,7 @@ export async function runHealthCheck(input: HealthDependencies): Promise<HealthR
     token: startToken(deps, env, abort.signal),
   }));
   const work = Promise.all([
+    checkPoison(deps, record, pending, abort.signal),
     checkCredential(
       deps,
       record,
@@ -83,7 +90,7 @@ export async function runHealthCheck(input: HealthDependencies): Promise<HealthR
     for (const [key, { componentId, waitingFor }] of pending) {
       // A slow checkpoint read says nothing about Dataverse access: it warns, as a storage
       // error does, while a hung token or WhoAmI fails.
-      const status = key.endsWith(':lastSync') ? 'warn' : 'fail';
+      const status = key.endsWith(':lastSync') || key === 'sync:poisonMessages' ? 'warn' : 'fail';
       const budget = `No answer within the health check's ${deps.timeoutInMs} ms budget`;
       const why = 'The service may be hung or throttling this application user';
       const detail = `${budget} (step ${key}, waiting for ${waitingFor}). ${why}.`;
@@ -171,14 +178,19 @@ async function checkEnvironment(
   const waitingFor: Record<string, string> = {
     token: `an Entra ID token for ${url}/.default in tenant ${env.tenantId}`,
     whoAmI: `WhoAmI at ${url}`,
-    lastSync: 'the sync checkpoint in storage',
     throttling: `WhoAmI at ${url}`,
   };
   for (const [step, what] of Object.entries(waitingFor))
     pending.set(`${env.name}:${step}`, { componentId: env.name, waitingFor: what });
+  for (const { logicalName } of env.tables) {
+    pending.set(`${env.name}/${logicalName}:lastSync`, {
+      componentId: `${env.name}/${logicalName}`,
+      waitingFor: `the sync checkpoint of ${logicalName} in storage`,
+    });
+  }
   await Promise.all([
     checkDataverse(deps, env, record, token, signal),
-    checkLastSync(deps, env, record),
+    ...env.tables.map(({ logicalName }) => checkLastSync(deps, env, logicalName, record)),
   ]);
 }
 
@@ -259,20 +271,40 @@ function recordThrottling(
   });
 }
 
+/** The poison queue: jobs that failed every attempt. Warns: the other jobs still run. */
+async function checkPoison(
+  deps: CheckDependencies,
+  record: Record_,
+  pending: Map<string, PendingStep>,
+  signal: AbortSignal,
+): Promise<void> {
+  if (deps.poisonCount === undefined) return;
+  const key = 'sync:poisonMessages';
+  pending.set(key, { componentId: 'sync', waitingFor: 'the poison queue in AzureWebJobsStorage' });
+  try {
+    const count = await deps.poisonCount(signal);
+    record(key, poisonQueueCheck(count, deps.now()));
+  } catch (error) {
+    recordFailure(deps, record, key, 'sync', error, 'warn');
+  }
+}
+
 async function checkLastSync(
   deps: CheckDependencies,
   env: EnvironmentSettings,
+  table: string,
   record: Record_,
 ): Promise<void> {
-  const key = `${env.name}:lastSync`;
+  const componentId = `${env.name}/${table}`;
+  const key = `${componentId}:lastSync`;
   try {
-    const facts = await deps.lastSync(env);
+    const facts = await deps.lastSync(env, table);
     const now = deps.now();
     const intervalInMs = await scheduleIntervalInMs(deps.syncSchedule, now);
-    record(key, lastSyncCheck(env.name, facts, intervalInMs, now, deps.detailedErrors));
+    record(key, lastSyncCheck(componentId, facts, intervalInMs, now, deps.detailedErrors));
   } catch (error) {
     // Storage trouble says nothing about Dataverse access: a warning, not a failure.
-    recordFailure(deps, record, key, env.name, error, 'warn');
+    recordFailure(deps, record, key, componentId, error, 'warn');
   }
 }
 
@@ -318,7 +350,7 @@ function assemble(checks: Map<string, HealthCheckResult>, now: Date): HealthRepo
   return {
     status,
     description:
-      'Dataverse S2S integration: credential, token, WhoAmI and account sync per environment',
+      'Dataverse S2S integration: credential, token, WhoAmI per environment and the sync of each table',
     time: now.toISOString(),
     checks: grouped,
   };

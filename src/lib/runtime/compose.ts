@@ -12,6 +12,7 @@ import {
 } from '../dataverse';
 import { IntegrationError } from '../errors';
 import { createHealthService, runHealthCheck } from '../health';
+import { createJobQueue, createJobsService, type JobsService } from '../queue';
 import { type EnvironmentSettings, loadSettings, type Settings } from '../settings';
 import { createSyncService, type SyncService } from '../sync';
 import type { Logger } from '../util';
@@ -76,11 +77,21 @@ export function createRuntimeDataverseClients(
 export function createRuntimeSyncService(
   settings: Settings,
   clients: readonly DataverseClient[],
+  managedIdentity: ManagedIdentities = createManagedIdentities(settings),
 ): SyncService {
-  // One credential (and token cache) per identity: AZURE_CLIENT_ID's, and a storage
-  // connection's own __clientId when it names another.
+  return createSyncService({ settings, clients, managedIdentity });
+}
+
+/** The managed-identity credential of an identity (AZURE_CLIENT_ID's by default). */
+export type ManagedIdentities = (clientId?: string) => TokenCredential;
+
+/**
+ * One credential (and token cache) per identity: AZURE_CLIENT_ID's, and a storage connection's
+ * own __clientId when it names another.
+ */
+export function createManagedIdentities(settings: Settings): ManagedIdentities {
   const identities = new Map<string | undefined, TokenCredential>();
-  const managedIdentity = (clientId = settings.managedIdentityClientId): TokenCredential => {
+  return (clientId = settings.managedIdentityClientId): TokenCredential => {
     let identity = identities.get(clientId);
     if (identity === undefined) {
       identity = createDefaultManagedIdentityCredential({
@@ -91,7 +102,25 @@ export function createRuntimeSyncService(
     }
     return identity;
   };
-  return createSyncService({ settings, clients, managedIdentity });
+}
+
+/**
+ * The job queue in AzureWebJobsStorage and the dispatcher and handler around it. Like the
+ * Functions host, an identity-based connection's own __clientId wins.
+ */
+export function createRuntimeJobs(
+  settings: Settings,
+  sync: SyncService,
+  managedIdentity: ManagedIdentities = createManagedIdentities(settings),
+): JobsService {
+  const connection = settings.sync.jobsStorage;
+  const queue = createJobQueue(
+    connection,
+    connection.connectionString === undefined
+      ? { credential: managedIdentity(connection.clientId) }
+      : {},
+  );
+  return createJobsService(sync, queue);
 }
 
 /**
@@ -127,7 +156,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     return client;
   };
 
-  const sync = createRuntimeSyncService(settings, [...clients.values()]);
+  const managedIdentity = createManagedIdentities(settings);
+  const sync = createRuntimeSyncService(settings, [...clients.values()], managedIdentity);
+  const jobs = createRuntimeJobs(settings, sync, managedIdentity);
 
   const health = createHealthService({
     cacheSeconds: settings.healthCacheSeconds,
@@ -137,7 +168,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         environments: settings.environments,
         tokenProvider,
         clientFor,
-        lastSync: (environment) => sync.lastSync(environment.name),
+        lastSync: (environment, table) => sync.lastSync({ environment: environment.name, table }),
+        poisonCount: (signal) => jobs.poisonCount(signal),
         syncSchedule: settings.sync.schedule,
         credentialExpiryWarningDays: settings.credentialExpiryWarningDays,
         timeoutInMs: healthBudget(options.healthTimeoutInMs, deadlineAt),
@@ -150,5 +182,5 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   logger.info(
     `Dataverse runtime ready: ${settings.environments.map((e) => `${e.name} (${e.url})`).join(', ')}; credential ${settings.credentialType} from ${settings.credentialSource.kind}`,
   );
-  return { settings, tokenProvider, clientFor, health, sync };
+  return { settings, tokenProvider, clientFor, health, sync, jobs };
 }

@@ -1,6 +1,7 @@
 import type { DataverseTokenProvider } from '../auth';
 import type { DataverseClient } from '../dataverse';
 import type { HealthService } from '../health';
+import type { JobsService } from '../queue';
 import type { EnvironmentSettings, Settings, SettingsSource } from '../settings';
 import type { SyncService } from '../sync';
 import type { Logger } from '../util';
@@ -16,6 +17,8 @@ export interface Runtime {
   clientFor(environment: EnvironmentSettings): DataverseClient;
   readonly health: HealthService;
   readonly sync: SyncService;
+  /** The job queue: the dispatcher, the queue-triggered handler, the poison count. */
+  readonly jobs: JobsService;
 }
 
 /** Tuning the runtime passes on; tests and benchmarks shorten it, production keeps defaults. */

@@ -7,5 +7,6 @@ export { kindOf, NEVER_COPIED } from './attributeKinds';
 export { labelFor } from './labels';
 export { readTableDefinition, type ReadTableOptions, trackChangesFix } from './readTableDefinition';
 export { copiedByDefault } from './selectAttributes';
+export { targetColumns } from './targetColumns';
 export { rowVersion, type TargetRow, toTargetRow, ValueMismatch } from './targetRow';
 export type * from './types';

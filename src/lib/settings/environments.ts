@@ -1,13 +1,14 @@
 import { DATAVERSE_ENVIRONMENTS, DATAVERSE_URL } from './names';
 import { type ProblemList, shown } from './problems';
-import type { EnvironmentSettings } from './types';
+import { parseTables } from './tables';
+import type { EnvironmentSettings, TableSelection } from './types';
 import { checkOriginUrl, checkTenant } from './values';
 
 // Names become Azure Table PartitionKeys and blob names: keep them to a portable alphabet.
 const ENVIRONMENT_NAME = /^[a-zA-Z0-9-]{1,63}$/;
 const URL_EXAMPLE = 'https://contoso.crm.dynamics.com';
 const ENVIRONMENTS_EXAMPLE =
-  '[{"name":"contoso-prod","url":"https://contoso.crm.dynamics.com"},{"name":"fabrikam","url":"https://fabrikam.crm4.dynamics.com","tenantId":"fabrikam.onmicrosoft.com"}]';
+  '[{"name":"contoso-prod","url":"https://contoso.crm.dynamics.com"},{"name":"fabrikam","url":"https://fabrikam.crm4.dynamics.com","tenantId":"fabrikam.onmicrosoft.com","tables":"account,contact"}]';
 
 /** Name for a single DATAVERSE_URL environment: the host's first label (contoso.crm… → contoso). */
 function nameFromUrl(url: string): string {
@@ -28,10 +29,27 @@ function checkOrgUrl(value: string, setting: string, problems: ProblemList): str
   return undefined;
 }
 
+/** An entry's own `"tables"` (same grammar as SYNC_TABLES), or undefined when it has none. */
+function parseEntryTables(
+  tables: unknown,
+  where: string,
+  problems: ProblemList,
+): readonly TableSelection[] | undefined | 'invalid' {
+  if (tables === undefined) return undefined;
+  const parsed = typeof tables === 'string' ? parseTables(tables) : undefined;
+  if (parsed?.ok === true) return parsed.tables;
+  problems.add(
+    DATAVERSE_ENVIRONMENTS,
+    `${where} "tables" ${parsed === undefined ? 'must be a string like SYNC_TABLES' : parsed.problem}`,
+    ENVIRONMENTS_EXAMPLE,
+  );
+  return 'invalid';
+}
+
 function parseEntry(
   entry: unknown,
   index: number,
-  defaultTenantId: string | undefined,
+  defaults: Defaults,
   problems: ProblemList,
 ): EnvironmentSettings | undefined {
   const where = `entry ${String(index)}`;
@@ -43,8 +61,10 @@ function parseEntry(
     );
     return undefined;
   }
-  const { name, url, tenantId } = entry as Record<string, unknown>;
+  const { name, url, tenantId, tables: tablesValue } = entry as Record<string, unknown>;
   let valid = true;
+  const tables = parseEntryTables(tablesValue, where, problems);
+  if (tables === 'invalid') valid = false;
   if (typeof name !== 'string' || !ENVIRONMENT_NAME.test(name)) {
     problems.add(
       DATAVERSE_ENVIRONMENTS,
@@ -66,7 +86,7 @@ function parseEntry(
         ENVIRONMENTS_EXAMPLE,
       );
   }
-  let tenant = defaultTenantId;
+  let tenant = defaults.tenantId;
   if (tenantId !== undefined) {
     const checked = typeof tenantId === 'string' ? checkTenant(tenantId.trim()) : undefined;
     if (checked?.ok === true) tenant = checked.value;
@@ -79,9 +99,15 @@ function parseEntry(
       valid = false;
     }
   }
-  if (!valid || orgUrl === undefined || typeof name !== 'string' || tenant === undefined)
+  if (
+    !valid ||
+    tables === 'invalid' ||
+    orgUrl === undefined ||
+    typeof name !== 'string' ||
+    tenant === undefined
+  )
     return undefined;
-  return { name, url: orgUrl, tenantId: tenant };
+  return { name, url: orgUrl, tenantId: tenant, tables: tables ?? defaults.tables };
 }
 
 function checkUnique(environments: readonly EnvironmentSettings[], problems: ProblemList): void {
@@ -109,15 +135,21 @@ function checkUnique(environments: readonly EnvironmentSettings[], problems: Pro
   }
 }
 
+/** What an entry does not say itself: DATAVERSE_TENANT_ID and SYNC_TABLES. */
+export interface Defaults {
+  /** Undefined when DATAVERSE_TENANT_ID is itself invalid (reported elsewhere). */
+  readonly tenantId: string | undefined;
+  readonly tables: readonly TableSelection[];
+}
+
 /**
  * Reads DATAVERSE_URL (one environment, named after its host) or DATAVERSE_ENVIRONMENTS (a
- * JSON array) — exactly one of them. `defaultTenantId` is undefined when DATAVERSE_TENANT_ID is
- * itself invalid; that problem is reported elsewhere.
+ * JSON array, each entry optionally with its own `"tenantId"` and `"tables"`) — exactly one.
  */
 export function parseEnvironments(
   urlValue: string | undefined,
   listValue: string | undefined,
-  defaultTenantId: string | undefined,
+  defaults: Defaults,
   problems: ProblemList,
 ): EnvironmentSettings[] {
   if (urlValue !== undefined && listValue !== undefined) {
@@ -130,8 +162,8 @@ export function parseEnvironments(
   }
   if (urlValue !== undefined) {
     const url = checkOrgUrl(urlValue, DATAVERSE_URL, problems);
-    if (url === undefined || defaultTenantId === undefined) return [];
-    return [{ name: nameFromUrl(url), url, tenantId: defaultTenantId }];
+    if (url === undefined || defaults.tenantId === undefined) return [];
+    return [{ name: nameFromUrl(url), url, tenantId: defaults.tenantId, tables: defaults.tables }];
   }
   if (listValue === undefined) {
     problems.add(
@@ -151,13 +183,13 @@ export function parseEnvironments(
   if (!Array.isArray(parsed) || parsed.length === 0) {
     problems.add(
       DATAVERSE_ENVIRONMENTS,
-      'must be a non-empty JSON array of {"name","url","tenantId"?}',
+      'must be a non-empty JSON array of {"name","url","tenantId"?,"tables"?}',
       ENVIRONMENTS_EXAMPLE,
     );
     return [];
   }
   const environments = parsed
-    .map((entry: unknown, index) => parseEntry(entry, index, defaultTenantId, problems))
+    .map((entry: unknown, index) => parseEntry(entry, index, defaults, problems))
     .filter((e): e is EnvironmentSettings => e !== undefined);
   checkUnique(environments, problems);
   return environments;

@@ -7,9 +7,17 @@
 export { healthDetailedErrorsRequested } from './flag';
 export { loadSettings } from './load';
 export { readLocalSettingsValues } from './localSettings';
-export { DEFAULT_STORAGE_SETTING, SETTING_NAMES, STORAGE_SUFFIXES } from './names';
+export { DEFAULT_TABLE_PREFIX, mirrorTableName } from './mirrorTables';
+export {
+  DEFAULT_STORAGE_SETTING,
+  SETTING_NAMES,
+  STORAGE_SUFFIXES,
+  SYNC_POISON_QUEUE_NAME,
+  SYNC_QUEUE_NAME,
+} from './names';
 export { managedIdentityEndpointAvailable } from './platform';
 export type { SettingsSource } from './read';
 export { RENAMED_SETTING_NAMES } from './renamed';
-export { DEFAULT_COLUMNS, FUNCTION_TIMEOUT_IN_SECONDS, MAX_RUN_SECONDS_LIMIT } from './sync';
+export { FUNCTION_TIMEOUT_IN_SECONDS, MAX_RUN_SECONDS_LIMIT } from './sync';
+export { formatTables, parseTables } from './tables';
 export type * from './types';

@@ -26,7 +26,7 @@ import { ProblemList } from './problems';
 import { readSetting, type SettingsSource } from './read';
 import { checkRenamedSettings } from './renamed';
 import { parseStorage } from './storage';
-import { parseSync } from './sync';
+import { parseSync, parseSyncTables } from './sync';
 import type { Settings } from './types';
 
 /**
@@ -41,14 +41,14 @@ export function loadSettings(env: SettingsSource = process.env): Settings {
   const environments = parseEnvironments(
     readSetting(env, DATAVERSE_URL),
     readSetting(env, DATAVERSE_ENVIRONMENTS),
-    defaultTenantId,
+    { tenantId: defaultTenantId, tables: parseSyncTables(env, problems) },
     problems,
   );
   const clientId = parseClientId(env, problems);
   const credential = parseCredential(env, problems);
   const managedIdentityClientId = parseManagedIdentity(env, problems);
   const authorityHost = parseAuthorityHost(env, problems);
-  const sync = parseSync(env, parseStorage(env, problems), problems);
+  const sync = parseSync(env, parseStorage(env, problems), environments, problems);
   const healthCacheSeconds = integerSetting(env, HEALTH_CACHE_SECONDS, 60, 0, 3600, problems);
   const healthDetailedErrors = booleanSetting(env, HEALTH_DETAILED_ERRORS, false, problems);
   const credentialExpiryWarningDays = integerSetting(

@@ -16,14 +16,15 @@ export const AZURE_AUTHORITY_HOST = 'AZURE_AUTHORITY_HOST';
 export const KEY_VAULT_DISABLE_CHALLENGE_RESOURCE_VERIFICATION =
   'KEY_VAULT_DISABLE_CHALLENGE_RESOURCE_VERIFICATION';
 export const SYNC_SCHEDULE = 'SYNC_SCHEDULE';
-export const ACCOUNT_SYNC_COLUMNS = 'ACCOUNT_SYNC_COLUMNS';
+export const SYNC_TABLES = 'SYNC_TABLES';
 export const SYNC_TARGET = 'SYNC_TARGET';
 export const SYNC_STORAGE = 'SYNC_STORAGE';
-export const ACCOUNT_SYNC_TABLE_NAME = 'ACCOUNT_SYNC_TABLE_NAME';
+export const SYNC_TABLE_PREFIX = 'SYNC_TABLE_PREFIX';
 export const SYNC_WEBHOOK_URL = 'SYNC_WEBHOOK_URL';
 export const SYNC_WEBHOOK_SCOPE = 'SYNC_WEBHOOK_SCOPE';
 export const SYNC_MAX_RUN_SECONDS = 'SYNC_MAX_RUN_SECONDS';
 export const SYNC_PAGE_SIZE = 'SYNC_PAGE_SIZE';
+export const SYNC_LABEL_LANGUAGE = 'SYNC_LABEL_LANGUAGE';
 export const HEALTH_CACHE_SECONDS = 'HEALTH_CACHE_SECONDS';
 export const HEALTH_DETAILED_ERRORS = 'HEALTH_DETAILED_ERRORS';
 export const CREDENTIAL_EXPIRY_WARNING_DAYS = 'CREDENTIAL_EXPIRY_WARNING_DAYS';
@@ -47,14 +48,15 @@ export const SETTING_NAMES: readonly string[] = Object.freeze([
   AZURE_AUTHORITY_HOST,
   KEY_VAULT_DISABLE_CHALLENGE_RESOURCE_VERIFICATION,
   SYNC_SCHEDULE,
-  ACCOUNT_SYNC_COLUMNS,
+  SYNC_TABLES,
   SYNC_TARGET,
   SYNC_STORAGE,
-  ACCOUNT_SYNC_TABLE_NAME,
+  SYNC_TABLE_PREFIX,
   SYNC_WEBHOOK_URL,
   SYNC_WEBHOOK_SCOPE,
   SYNC_MAX_RUN_SECONDS,
   SYNC_PAGE_SIZE,
+  SYNC_LABEL_LANGUAGE,
   HEALTH_CACHE_SECONDS,
   HEALTH_DETAILED_ERRORS,
   CREDENTIAL_EXPIRY_WARNING_DAYS,
@@ -68,5 +70,14 @@ export const STORAGE_SUFFIXES: readonly string[] = Object.freeze([
   '__accountName',
   '__blobServiceUri',
   '__tableServiceUri',
+  '__queueServiceUri',
   '__clientId',
 ]);
+
+/**
+ * The queue in AzureWebJobsStorage that carries one message per (environment, table) job; the
+ * Functions host moves a message that failed `maxDequeueCount` times to `<name>-poison`. Not a
+ * setting: the queue trigger's binding and infra/ name it too.
+ */
+export const SYNC_QUEUE_NAME = 'dataverse-sync-jobs';
+export const SYNC_POISON_QUEUE_NAME = `${SYNC_QUEUE_NAME}-poison`;

@@ -3,6 +3,8 @@ import {
   SYNC_PAGE_SIZE,
   SYNC_SCHEDULE,
   SYNC_STORAGE,
+  SYNC_TABLE_PREFIX,
+  SYNC_TABLES,
   SYNC_TARGET,
   SYNC_WEBHOOK_SCOPE,
   SYNC_WEBHOOK_URL,
@@ -16,7 +18,9 @@ import { readSetting, type SettingsSource } from './read';
  * still set is an error, not silently ignored: the operator would otherwise believe a schedule
  * or target applies that does not.
  */
-const RENAMED: Readonly<Record<string, readonly [newName: string, example: string]>> = {
+const RENAMED: Readonly<
+  Record<string, readonly [newName: string, example: string, problem?: string]>
+> = {
   ACCOUNT_SYNC_SCHEDULE: [SYNC_SCHEDULE, '0 */15 * * * *'],
   ACCOUNT_SYNC_TARGET: [SYNC_TARGET, 'table'],
   ACCOUNT_SYNC_STORAGE: [SYNC_STORAGE, 'AzureWebJobsStorage'],
@@ -27,6 +31,16 @@ const RENAMED: Readonly<Record<string, readonly [newName: string, example: strin
   ],
   ACCOUNT_SYNC_MAX_RUN_SECONDS: [SYNC_MAX_RUN_SECONDS, '600'],
   ACCOUNT_SYNC_PAGE_SIZE: [SYNC_PAGE_SIZE, '5000'],
+  ACCOUNT_SYNC_COLUMNS: [
+    SYNC_TABLES,
+    'account(name,accountnumber,revenue)',
+    `was replaced by ${SYNC_TABLES}, which lists tables and, in parentheses, their columns (without a list, every column of the table is copied)`,
+  ],
+  ACCOUNT_SYNC_TABLE_NAME: [
+    SYNC_TABLE_PREFIX,
+    'dv',
+    `was replaced by ${SYNC_TABLE_PREFIX}: each synced table gets its own mirror table named prefix + logical name (dvaccount, dvcontact); remove this setting`,
+  ],
 };
 
 /** Names of earlier versions that loadSettings reads only to say they were renamed. */
@@ -34,11 +48,12 @@ export const RENAMED_SETTING_NAMES: readonly string[] = Object.freeze(Object.key
 
 /** Reports every setting of an earlier version that is still set, with its new name. */
 export function checkRenamedSettings(env: SettingsSource, problems: ProblemList): void {
-  for (const [oldName, [newName, example]] of Object.entries(RENAMED)) {
+  for (const [oldName, [newName, example, problem]] of Object.entries(RENAMED)) {
     if (readSetting(env, oldName) === undefined) continue;
     problems.add(
       oldName,
-      `was renamed to ${newName}; rename the app setting (its value carries over unchanged)`,
+      problem ??
+        `was renamed to ${newName}; rename the app setting (its value carries over unchanged)`,
       example,
       newName,
     );

@@ -1,4 +1,4 @@
-import { DEFAULT_STORAGE_SETTING,SYNC_STORAGE } from './names';
+import { DEFAULT_STORAGE_SETTING, SYNC_STORAGE } from './names';
 import { type ProblemList, shown } from './problems';
 import { readSetting, type SettingsSource } from './read';
 import type { StorageConnection } from './types';
@@ -22,9 +22,18 @@ function serviceUri(
   return undefined;
 }
 
+type Service = 'blob' | 'table' | 'queue';
+const SERVICE_URI_SETTING: Readonly<Record<Service, string>> = {
+  blob: '__blobServiceUri',
+  table: '__tableServiceUri',
+  queue: '__queueServiceUri',
+};
+
 function parseIdentityBased(
   env: SettingsSource,
   name: string,
+  services: readonly Service[],
+  why: string,
   problems: ProblemList,
 ): StorageConnection | undefined {
   const accountSetting = `${name}__accountName`;
@@ -37,41 +46,86 @@ function parseIdentityBased(
     );
   }
   const validAccount = account !== undefined && ACCOUNT_NAME.test(account) ? account : undefined;
-  const blob = serviceUri(env, `${name}__blobServiceUri`, problems);
-  const table = serviceUri(env, `${name}__tableServiceUri`, problems);
   const clientIdSetting = `${name}__clientId`;
   const clientIdValue = readSetting(env, clientIdSetting);
   const clientId = clientIdValue === undefined ? undefined : checkGuid(clientIdValue);
   if (clientId?.ok === false)
     problems.add(clientIdSetting, clientId.problem, '00000000-0000-0000-0000-000000000000');
 
-  const fromAccount = (service: string): string | undefined =>
-    validAccount === undefined ? undefined : `https://${validAccount}.${service}.core.windows.net`;
-  const blobServiceUri = blob ?? fromAccount('blob');
-  const tableServiceUri = table ?? fromAccount('table');
-  if (account === undefined && (blobServiceUri === undefined || tableServiceUri === undefined)) {
-    // Checkpoints live in blobs and the mirror in tables: the sync needs both services.
+  const uris = new Map<Service, string>();
+  for (const service of services) {
+    const uri =
+      serviceUri(env, `${name}${SERVICE_URI_SETTING[service]}`, problems) ??
+      (validAccount === undefined
+        ? undefined
+        : `https://${validAccount}.${service}.core.windows.net`);
+    if (uri !== undefined) uris.set(service, uri);
+  }
+  if (account === undefined && uris.size < services.length) {
+    const listed = services.map((service) => `${name}${SERVICE_URI_SETTING[service]}`);
     problems.add(
       name,
-      `is required: a storage connection string, or identity-based ${name}__accountName (or both ${name}__blobServiceUri and ${name}__tableServiceUri)`,
+      `is required: a storage connection string, or identity-based ${name}__accountName (or ${listed.join(', ')}); ${why}`,
       'UseDevelopmentStorage=true',
     );
     return undefined;
   }
-  if (blobServiceUri === undefined || tableServiceUri === undefined || clientId?.ok === false)
-    return undefined;
+  if (uris.size < services.length || clientId?.ok === false) return undefined;
+  const blobServiceUri = uris.get('blob');
+  const tableServiceUri = uris.get('table');
+  const queueServiceUri = uris.get('queue');
   return {
     settingName: name,
-    blobServiceUri,
-    tableServiceUri,
+    ...(blobServiceUri === undefined ? {} : { blobServiceUri }),
+    ...(tableServiceUri === undefined ? {} : { tableServiceUri }),
+    ...(queueServiceUri === undefined ? {} : { queueServiceUri }),
     ...(clientId?.ok === true ? { clientId: clientId.value } : {}),
   };
+}
+
+/** A connection setting: its connection string, or its identity-based form. */
+function parseConnection(
+  env: SettingsSource,
+  name: string,
+  services: readonly Service[],
+  why: string,
+  problems: ProblemList,
+): StorageConnection | undefined {
+  const connectionString = readSetting(env, name);
+  if (connectionString === undefined) return parseIdentityBased(env, name, services, why, problems);
+  if (!looksLikeConnectionString(connectionString)) {
+    problems.add(
+      name,
+      'is not a storage connection string (expected Key=Value pairs such as AccountName=...;AccountKey=... or UseDevelopmentStorage=true)',
+      'DefaultEndpointsProtocol=https;AccountName=contosostorage;AccountKey=<key>;EndpointSuffix=core.windows.net',
+    );
+    return undefined;
+  }
+  return { settingName: name, connectionString };
+}
+
+/**
+ * AzureWebJobsStorage as the job queue needs it: the queue trigger's connection, where the
+ * dispatcher enqueues jobs. When it is also the sync storage, blobs and tables too.
+ */
+export function parseJobsStorage(
+  env: SettingsSource,
+  syncStorage: StorageConnection | undefined,
+  problems: ProblemList,
+): StorageConnection | undefined {
+  const name = DEFAULT_STORAGE_SETTING;
+  if (syncStorage?.settingName === name) return syncStorage;
+  // Reported once: when the sync storage is this setting, its own parse already said it.
+  if (syncStorage === undefined && (readSetting(env, SYNC_STORAGE) ?? name) === name)
+    return undefined;
+  return parseConnection(env, name, ['queue'], 'the sync job queue lives there', problems);
 }
 
 /**
  * Resolves the storage connection named by SYNC_STORAGE (default AzureWebJobsStorage)
  * the way the Functions host does: the `<NAME>` connection string wins; otherwise the
- * identity-based `<NAME>__accountName` / `__blobServiceUri` / `__tableServiceUri` / `__clientId`.
+ * identity-based `<NAME>__accountName` / `__blobServiceUri` / `__tableServiceUri` /
+ * `__queueServiceUri` (AzureWebJobsStorage only: the job queue) / `__clientId`.
  * A connection string may hold an account key, so it is never quoted in a problem.
  */
 export function parseStorage(
@@ -96,15 +150,11 @@ export function parseStorage(
     );
     return undefined;
   }
-  const connectionString = readSetting(env, name);
-  if (connectionString === undefined) return parseIdentityBased(env, name, problems);
-  if (!looksLikeConnectionString(connectionString)) {
-    problems.add(
-      name,
-      'is not a storage connection string (expected Key=Value pairs such as AccountName=...;AccountKey=... or UseDevelopmentStorage=true)',
-      'DefaultEndpointsProtocol=https;AccountName=contosostorage;AccountKey=<key>;EndpointSuffix=core.windows.net',
-    );
-    return undefined;
-  }
-  return { settingName: name, connectionString };
+  const services: Service[] =
+    name === DEFAULT_STORAGE_SETTING ? ['blob', 'table', 'queue'] : ['blob', 'table'];
+  const why =
+    name === DEFAULT_STORAGE_SETTING
+      ? 'checkpoints live in blobs, mirrors in tables and the job queue in queues'
+      : 'checkpoints live in blobs and mirrors in tables';
+  return parseConnection(env, name, services, why, problems);
 }

@@ -1,10 +1,12 @@
 import { integerSetting } from './integer';
+import { DEFAULT_TABLE_PREFIX, isAzureTableName, mirrorTableName } from './mirrorTables';
 import {
-  ACCOUNT_SYNC_COLUMNS,
-  ACCOUNT_SYNC_TABLE_NAME,
+  SYNC_LABEL_LANGUAGE,
   SYNC_MAX_RUN_SECONDS,
   SYNC_PAGE_SIZE,
   SYNC_SCHEDULE,
+  SYNC_TABLE_PREFIX,
+  SYNC_TABLES,
   SYNC_TARGET,
   SYNC_WEBHOOK_SCOPE,
   SYNC_WEBHOOK_URL,
@@ -12,42 +14,59 @@ import {
 import { checkNcrontab } from './ncrontab';
 import { type ProblemList, shown } from './problems';
 import { readSetting, type SettingsSource } from './read';
-import type { StorageConnection, SyncSettings, SyncTarget, SyncTargetKind } from './types';
+import { parseJobsStorage } from './storage';
+import { DEFAULT_TABLES, parseTables, TABLES_EXAMPLE } from './tables';
+import type {
+  EnvironmentSettings,
+  StorageConnection,
+  SyncSettings,
+  SyncTarget,
+  SyncTargetKind,
+  TableSelection,
+} from './types';
 import { checkEndpointUrl } from './values';
 
 export const DEFAULT_SCHEDULE = '0 */15 * * * *';
-export const DEFAULT_COLUMNS =
-  'name,accountnumber,telephone1,emailaddress1,address1_city,revenue,statecode';
 /** host.json `functionTimeout` (00:30:00): the host stops an invocation after this long. */
 export const FUNCTION_TIMEOUT_IN_SECONDS = 1800;
 /** The largest time budget: a run needs time after it to save its checkpoint and release the lease. */
 export const MAX_RUN_SECONDS_LIMIT = 1700;
-/** Below the limit, with room for a slow last page. */
-export const DEFAULT_MAX_RUN_SECONDS = 1500;
+/**
+ * A job's budget: one queue message's worth of work. A job that reaches it saves its position
+ * and enqueues its continuation, so a long full load moves between instances and does not
+ * hold one instance for half an hour while other jobs wait.
+ */
+export const DEFAULT_MAX_RUN_SECONDS = 600;
 /** Dataverse's default and largest page (odata.maxpagesize). */
 export const DEFAULT_PAGE_SIZE = 5000;
-const ALWAYS_COLUMNS = ['accountid', 'versionnumber'];
-const LOGICAL_NAME = /^[a-z][a-z0-9_]{0,99}$/;
-const TABLE_NAME = /^[A-Za-z][A-Za-z0-9]{2,62}$/;
 // An Entra resource or scope: api://..., https://..., or an app id GUID, optionally with /.default.
 const SCOPE =
   /^(?:[a-z][a-z0-9+.-]*:\/\/\S+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:\/\.default)?)$/i;
 
-function parseColumns(env: SettingsSource, problems: ProblemList): string[] {
-  const value = readSetting(env, ACCOUNT_SYNC_COLUMNS) ?? DEFAULT_COLUMNS;
-  const columns = value
-    .split(',')
-    .map((c) => c.trim())
-    .filter((c) => c !== '');
-  const invalid = columns.filter((c) => !LOGICAL_NAME.test(c));
-  if (invalid.length > 0) {
-    problems.add(
-      ACCOUNT_SYNC_COLUMNS,
-      `must be a comma-separated list of lowercase column logical names; not valid: ${invalid.map(shown).join(', ')}`,
-      DEFAULT_COLUMNS,
-    );
-  }
-  return [...new Set([ALWAYS_COLUMNS[0] ?? 'accountid', ...columns, ...ALWAYS_COLUMNS])];
+/**
+ * SYNC_TABLES, read before the environments: each environment without its own `"tables"` entry
+ * syncs these.
+ */
+export function parseSyncTables(env: SettingsSource, problems: ProblemList): TableSelection[] {
+  const value = readSetting(env, SYNC_TABLES) ?? DEFAULT_TABLES;
+  const parsed = parseTables(value);
+  if (parsed.ok) return [...parsed.tables];
+  problems.add(SYNC_TABLES, parsed.problem, TABLES_EXAMPLE);
+  return [];
+}
+
+/** SYNC_LABEL_LANGUAGE: an LCID such as 1033 (English) or 1031 (German); absent: base language. */
+function parseLabelLanguage(env: SettingsSource, problems: ProblemList): number | undefined {
+  const value = readSetting(env, SYNC_LABEL_LANGUAGE);
+  if (value === undefined) return undefined;
+  const lcid = /^\d{4,5}$/.test(value) ? Number(value) : Number.NaN;
+  if (Number.isInteger(lcid) && lcid >= 1025 && lcid <= 58380) return lcid;
+  problems.add(
+    SYNC_LABEL_LANGUAGE,
+    `must be a language code (LCID) such as 1033 for English or 1031 for German, got ${shown(value)}`,
+    '1033',
+  );
+  return undefined;
 }
 
 function parseTarget(env: SettingsSource, problems: ProblemList): SyncTargetKind {
@@ -57,16 +76,48 @@ function parseTarget(env: SettingsSource, problems: ProblemList): SyncTargetKind
   return 'table';
 }
 
-function parseTableName(env: SettingsSource, problems: ProblemList): string {
-  const value = readSetting(env, ACCOUNT_SYNC_TABLE_NAME) ?? 'accounts';
-  if (!TABLE_NAME.test(value) || value.toLowerCase() === 'tables') {
+/**
+ * SYNC_TABLE_PREFIX, checked against every table it will name: each mirror table name must be a
+ * valid Azure table name, and no two Dataverse tables may share one (new_project and
+ * newproject would).
+ */
+function parseTablePrefix(
+  env: SettingsSource,
+  environments: readonly EnvironmentSettings[],
+  problems: ProblemList,
+): string {
+  const prefix = readSetting(env, SYNC_TABLE_PREFIX) ?? DEFAULT_TABLE_PREFIX;
+  if (!/^[A-Za-z][A-Za-z0-9]{0,19}$/.test(prefix)) {
     problems.add(
-      ACCOUNT_SYNC_TABLE_NAME,
-      `must be an Azure table name (3-63 letters or digits, starting with a letter, not "tables"), got ${shown(value)}`,
-      'accounts',
+      SYNC_TABLE_PREFIX,
+      `must be 1-20 letters or digits starting with a letter (mirror tables are named prefix + table), got ${shown(prefix)}`,
+      DEFAULT_TABLE_PREFIX,
     );
+    return prefix;
   }
-  return value;
+  const owners = new Map<string, string>();
+  const names = new Set(
+    environments.flatMap((environment) => environment.tables.map((table) => table.logicalName)),
+  );
+  for (const logicalName of names) {
+    const mirror = mirrorTableName(prefix, logicalName);
+    const other = owners.get(mirror.toLowerCase());
+    if (!isAzureTableName(mirror)) {
+      problems.add(
+        SYNC_TABLE_PREFIX,
+        `gives table ${logicalName} the mirror table name ${mirror}, which Azure does not accept (3-63 letters or digits); use a shorter prefix`,
+        DEFAULT_TABLE_PREFIX,
+      );
+    } else if (other !== undefined) {
+      problems.add(
+        SYNC_TABLES,
+        `tables ${other} and ${logicalName} would share the mirror table ${mirror} (underscores are dropped from table names); sync them to separate apps or webhook targets`,
+        TABLES_EXAMPLE,
+      );
+    }
+    owners.set(mirror.toLowerCase(), logicalName);
+  }
+  return prefix;
 }
 
 function parseWebhook(
@@ -76,15 +127,11 @@ function parseWebhook(
 ): { url?: string; scope?: string } {
   const urlValue = readSetting(env, SYNC_WEBHOOK_URL);
   const scope = readSetting(env, SYNC_WEBHOOK_SCOPE);
-  const example = 'https://mirror.contoso.com/api/accounts';
+  const example = 'https://mirror.contoso.com/api/dataverse';
   let url: string | undefined;
   if (urlValue === undefined) {
     if (target === 'http')
-      problems.add(
-        SYNC_WEBHOOK_URL,
-        `is required when ${SYNC_TARGET}=http`,
-        example,
-      );
+      problems.add(SYNC_WEBHOOK_URL, `is required when ${SYNC_TARGET}=http`, example);
   } else {
     // The URL may carry a function key in its query: never quote it.
     const checked = checkEndpointUrl(urlValue);
@@ -101,10 +148,11 @@ function parseWebhook(
   return { ...(url === undefined ? {} : { url }), ...(scope === undefined ? {} : { scope }) };
 }
 
-/** Reads the ACCOUNT_SYNC_* settings; `storage` was resolved by parseStorage. */
+/** Reads the SYNC_* settings; `storage` was resolved by parseStorage. */
 export function parseSync(
   env: SettingsSource,
   storage: StorageConnection | undefined,
+  environments: readonly EnvironmentSettings[],
   problems: ProblemList,
 ): SyncSettings | undefined {
   const scheduleValue = readSetting(env, SYNC_SCHEDULE) ?? DEFAULT_SCHEDULE;
@@ -115,9 +163,8 @@ export function parseSync(
       `${schedule.problem}, got ${shown(scheduleValue)}`,
       '0 */5 * * * *',
     );
-  const columns = parseColumns(env, problems);
   const target = parseTarget(env, problems);
-  const tableName = parseTableName(env, problems);
+  const tablePrefix = target === 'table' ? parseTablePrefix(env, environments, problems) : '';
   const webhook = parseWebhook(env, target, problems);
   const maxRunSeconds = integerSetting(
     env,
@@ -129,17 +176,12 @@ export function parseSync(
     `the host stops a run at functionTimeout, ${String(FUNCTION_TIMEOUT_IN_SECONDS / 60)} minutes in host.json, and the run needs time after its budget to save its checkpoint`,
   );
   // Smaller pages for rows that are wide, or a receiver that takes smaller requests.
-  const pageSize = integerSetting(
-    env,
-    SYNC_PAGE_SIZE,
-    DEFAULT_PAGE_SIZE,
-    1,
-    5000,
-    problems,
-  );
-  if (!schedule.ok || storage === undefined) return undefined;
+  const pageSize = integerSetting(env, SYNC_PAGE_SIZE, DEFAULT_PAGE_SIZE, 1, 5000, problems);
+  const labelLanguage = parseLabelLanguage(env, problems);
+  const jobsStorage = parseJobsStorage(env, storage, problems);
+  if (!schedule.ok || storage === undefined || jobsStorage === undefined) return undefined;
   let syncTarget: SyncTarget;
-  if (target === 'table') syncTarget = { kind: 'table', tableName };
+  if (target === 'table') syncTarget = { kind: 'table', tablePrefix };
   else if (webhook.url !== undefined) {
     syncTarget = {
       kind: 'http',
@@ -149,9 +191,10 @@ export function parseSync(
   } else return undefined; // the missing URL was reported by parseWebhook
   return {
     schedule: schedule.value,
-    columns,
     target: syncTarget,
     storage,
+    jobsStorage,
+    ...(labelLanguage === undefined ? {} : { labelLanguage }),
     maxRunSeconds,
     pageSize,
   };

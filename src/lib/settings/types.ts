@@ -6,6 +6,14 @@
 export type CredentialType = 'secret' | 'certificate';
 export type SyncTargetKind = 'table' | 'http';
 
+/** A table to sync, and optionally its columns (otherwise every copyable column). */
+export interface TableSelection {
+  /** Logical name, e.g. `account`, `new_project`. */
+  readonly logicalName: string;
+  /** Column logical names (or lookup wire names `_x_value`); absent: every copyable column. */
+  readonly columns?: readonly string[];
+}
+
 export interface EnvironmentSettings {
   /** Short name used in logs, health output, checkpoints and the mirror's PartitionKey. */
   readonly name: string;
@@ -13,6 +21,8 @@ export interface EnvironmentSettings {
   readonly url: string;
   /** Entra tenant whose token the environment accepts (multi-tenant: the customer's). */
   readonly tenantId: string;
+  /** Tables synced from this environment: its own `"tables"` entry, or SYNC_TABLES. */
+  readonly tables: readonly TableSelection[];
 }
 
 /** Where the client secret or certificate comes from. */
@@ -33,16 +43,18 @@ export interface StorageConnection {
   readonly connectionString?: string;
   readonly blobServiceUri?: string;
   readonly tableServiceUri?: string;
+  /** Present for AzureWebJobsStorage, which holds the job queue. */
+  readonly queueServiceUri?: string;
   /** `__clientId` of the identity-based form (user-assigned identity), when given. */
   readonly clientId?: string;
 }
 
-/** Where synced rows go: the mirror table in the sync storage, or a webhook. */
+/** Where synced rows go: mirror tables in the sync storage, or a webhook. */
 export type SyncTarget =
   | {
       readonly kind: 'table';
-      /** ACCOUNT_SYNC_TABLE_NAME. */
-      readonly tableName: string;
+      /** SYNC_TABLE_PREFIX: each table's mirror is prefix + logical name without underscores. */
+      readonly tablePrefix: string;
     }
   | {
       readonly kind: 'http';
@@ -53,12 +65,15 @@ export type SyncTarget =
     };
 
 export interface SyncSettings {
+  /** When the dispatcher enqueues one job per (environment, table). */
   readonly schedule: string;
-  /** Always includes accountid and versionnumber. */
-  readonly columns: readonly string[];
   readonly target: SyncTarget;
   /** Checkpoints and leases live here whatever the target (and the mirror, for `table`). */
   readonly storage: StorageConnection;
+  /** AzureWebJobsStorage, where the job queue lives (the queue trigger's connection). */
+  readonly jobsStorage: StorageConnection;
+  /** SYNC_LABEL_LANGUAGE: LCID of choice labels; absent: each organisation's base language. */
+  readonly labelLanguage?: number;
   readonly maxRunSeconds: number;
   /** Rows per Dataverse page (Prefer: odata.maxpagesize), 1..5000. */
   readonly pageSize: number;

@@ -8,8 +8,9 @@
 
 const CONNECTION_KEYS = ['usedevelopmentstorage', 'accountname', 'blobendpoint', 'tableendpoint'];
 const MAX_QUOTED_LENGTH = 64;
-// Names, numbers, lists and NCRONTAB fields; no `=`, `;`, `?`, `&`, `:`, `~`, quotes or braces.
-const QUOTABLE = /^[A-Za-z0-9 _.,*/-]*$/;
+// Names, numbers, lists (table lists' parentheses too) and NCRONTAB fields; no `=`, `;`, `?`,
+// `&`, `:`, `~`, quotes or braces.
+const QUOTABLE = /^[A-Za-z0-9 _.,*/()-]*$/;
 // Unbroken runs this long that mix letters and digits may be keys (function keys are base64url).
 const LONG_RUN = /[A-Za-z0-9_-]{24,}/g;
 

@@ -16,23 +16,21 @@ export interface BlobLeaseOptions {
   readonly logger: Logger;
 }
 
-/** Blob name of an environment's lock. */
-export function lockBlobName(environment: string): string {
-  return `locks/${encodeURIComponent(environment)}`;
+/** Blob name of a job's lock (`<environment>/<table>`): locks/contoso/account. */
+export function lockBlobName(job: string): string {
+  return `locks/${job.split('/').map(encodeURIComponent).join('/')}`;
 }
 
 /**
- * One blob lease per environment, on an empty lock blob. The lease is renewed while the run
- * goes on; if a renewal fails the lease is treated as lost and `lost` aborts, so the run stops
+ * One blob lease per job (an environment's table), on an empty lock blob. The lease is renewed
+ * while the run goes on; if a renewal fails the lease is treated as lost and `lost` aborts, so the run stops
  * before a second run could write concurrently. A crashed run's lease simply expires.
  */
 export class BlobLeaseProvider implements LeaseProvider {
-  /** Who holds an environment's lease, as its holder stamped it; undefined when nobody does. */
-  async describeHolder(environment: string): Promise<LeaseHolder | undefined> {
+  /** Who holds a job's lease, as its holder stamped it; undefined when nobody does. */
+  async describeHolder(job: string): Promise<LeaseHolder | undefined> {
     try {
-      const properties = await this.container
-        .getBlobClient(lockBlobName(environment))
-        .getProperties();
+      const properties = await this.container.getBlobClient(lockBlobName(job)).getProperties();
       if (properties.leaseState !== 'leased') return undefined;
       const { holder, acquiredat, renewedat } = properties.metadata ?? {};
       const renewed = renewedat === undefined ? Number.NaN : Date.parse(renewedat);
@@ -59,8 +57,8 @@ export class BlobLeaseProvider implements LeaseProvider {
     this.renewEveryInMs = options.renewEveryInMs ?? (this.durationInSeconds * 1000) / 3;
   }
 
-  async tryAcquire(environment: string): Promise<HeldLease | undefined> {
-    const blob = this.container.getBlockBlobClient(lockBlobName(environment));
+  async tryAcquire(job: string): Promise<HeldLease | undefined> {
+    const blob = this.container.getBlockBlobClient(lockBlobName(job));
     try {
       await this.container.createIfNotExists();
       await blob.upload('', 0, { conditions: { ifNoneMatch: '*' } }).catch((error: unknown) => {
@@ -69,14 +67,14 @@ export class BlobLeaseProvider implements LeaseProvider {
         if (status !== 409 && status !== 412) throw error;
       });
     } catch (error) {
-      throw storageError('create lock blob', environment, error);
+      throw storageError('create lock blob', job, error);
     }
     const leaseClient = blob.getBlobLeaseClient();
     try {
       await leaseClient.acquireLease(this.durationInSeconds);
     } catch (error) {
       if (statusOf(error) === 409 && codeOf(error) === 'LeaseAlreadyPresent') return undefined;
-      throw storageError('acquire lease', environment, error);
+      throw storageError('acquire lease', job, error);
     }
     // Who holds it and since when, for the run that finds it held ("expires by ...").
     const holder = `${hostname()} process ${String(process.pid)}`;
@@ -104,24 +102,22 @@ export class BlobLeaseProvider implements LeaseProvider {
       const takenAway = status === 409 || status === 412;
       const failure = new LeaseLostError(
         takenAway
-          ? 'The environment lease was lost: another run or an operator broke it, or it expired'
-          : `The environment lease could not be renewed: Storage request failed: ${cause.message.split('\n')[0] ?? ''}`,
+          ? 'The job lease was lost: another run or an operator broke it, or it expired'
+          : `The job lease could not be renewed: Storage request failed: ${cause.message.split('\n')[0] ?? ''}`,
         {
           step: 'renew lease',
-          environment,
+          environment: job,
           status,
           code: codeOf(error),
           retryable: true,
           hint: takenAway
-            ? 'Another run may be syncing this environment now; this run stopped before writing again. The next run resumes from the checkpoint.'
+            ? 'Another run may be syncing this table now; this run stopped before writing again. The next run resumes from the checkpoint.'
             : 'Check that the sync storage account is reachable; the next run resumes from the checkpoint.',
           cause,
         },
       );
       if (!lost.signal.aborted) {
-        logger.error(
-          `account sync ${environment}: lease renewal failed, stopping the run: ${failure.describe()}`,
-        );
+        logger.error(`sync ${job}: lease renewal failed, stopping the run: ${failure.describe()}`);
         lost.abort(failure);
       }
       return failure;
@@ -166,9 +162,9 @@ export class BlobLeaseProvider implements LeaseProvider {
           await leaseClient.releaseLease();
         } catch (error) {
           // Not fatal: the lease expires on its own.
-          const failure = storageError('release lease', environment, error);
+          const failure = storageError('release lease', job, error);
           logger.warn(
-            `account sync ${environment}: could not release lease (it expires by itself): ${failure.describe()}`,
+            `sync ${job}: could not release lease (it expires by itself): ${failure.describe()}`,
           );
         }
       },

@@ -59,7 +59,10 @@ export function parseCheckpoint(text: string, environment: string): SyncCheckpoi
   const round = value.round === undefined ? undefined : parseRound(value.round, environment);
   return {
     version: value.version,
-    ...(value.version === 2 ? { shape: parseShape(value.shape, environment) } : {}),
+    // A job that failed before it read its table's metadata saved no shape (and no position).
+    ...(value.version === 2 && value.shape !== undefined
+      ? { shape: parseShape(value.shape, environment) }
+      : {}),
     ...(value.lastResync === undefined
       ? {}
       : { lastResync: parseResync(value.lastResync, environment) }),
@@ -77,12 +80,19 @@ export function parseCheckpoint(text: string, environment: string): SyncCheckpoi
 
 function parseShape(value: unknown, environment: string): OutputShape {
   if (!isRecord(value)) throw invalid(environment, 'shape is not an object');
-  const { entitySet, columns, destination } = value;
+  const { entitySet, columns, destination, labelLanguage } = value;
   if (typeof entitySet !== 'string' || typeof destination !== 'string')
     throw invalid(environment, 'shape.entitySet or shape.destination');
   if (!Array.isArray(columns) || !columns.every((c): c is string => typeof c === 'string'))
     throw invalid(environment, 'shape.columns');
-  return { entitySet, columns, destination };
+  if (labelLanguage !== undefined && !Number.isInteger(labelLanguage))
+    throw invalid(environment, 'shape.labelLanguage');
+  return {
+    entitySet,
+    columns,
+    destination,
+    ...(typeof labelLanguage === 'number' ? { labelLanguage } : {}),
+  };
 }
 
 function parseResync(value: unknown, environment: string): ResyncRecord {

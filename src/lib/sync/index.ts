@@ -1,7 +1,7 @@
 /**
- * The change-tracking sync: the engine (syncEnvironment), its checkpoints and leases in blob
- * storage, and its targets (the mirror table, the webhook), wired together by the sync service
- * the runtime builds.
+ * The change-tracking sync: the engine (syncTable: one table of one environment), its
+ * checkpoints and leases in blob storage, and its targets (mirror tables, the webhook), wired
+ * together by the sync service the runtime builds.
  */
 export { type BlobLeaseOptions, BlobLeaseProvider, lockBlobName } from './blobLease';
 export { assertLinkHoldsNoCredentials, parseCheckpoint } from './checkpointFormat';
@@ -11,24 +11,30 @@ export {
   HttpSink,
   type HttpSinkOptions,
   pageIdempotencyKey,
+  type WebhookColumn,
   type WebhookPageBody,
   type WebhookSweepBody,
+  WebhookTarget,
 } from './httpSink';
+export { jobKey } from './jobs';
 export { RunCounters, summaryLine } from './progress';
-export { projectRow } from './rows';
-export { runAccountSync, type RunAccountSyncDeps } from './runAccountSync';
+export { projectPageRows } from './rows';
+export { type JobDeps, reportOf, runSyncJobs } from './runSyncJobs';
 export {
   createSyncStorageClients,
   type SyncStorageClients,
   type SyncStorageOptions,
 } from './storageClients';
-export { syncEnvironment, type SyncEnvironmentDeps, type SyncOptions } from './syncEnvironment';
 export {
   createSyncService,
+  type JobRunRequest,
   type LastSyncStatus,
   type SyncRunRequest,
   type SyncService,
   type SyncServiceOptions,
 } from './syncService';
+export { type SyncOptions, syncTable, type SyncTableDeps } from './syncTable';
+export { EDM_TYPE_OF } from './tableEdm';
 export { type MirrorTable, TableSink, type TableSinkOptions } from './tableSink';
+export { TableTarget } from './tableTarget';
 export type * from './types';

@@ -1,7 +1,8 @@
 import type { ClientStats } from '../dataverse';
-import type { EnvironmentSyncResult, RoundKind, SinkPageResult } from './types';
+import { jobKey } from './jobs';
+import type { RoundKind, SinkPageResult, SyncJob, TableSyncResult } from './types';
 
-/** Counters of one environment's run; owned by that run only. */
+/** Counters of one job's run; owned by that run only. */
 export class RunCounters {
   pages = 0;
   rows = 0;
@@ -37,7 +38,7 @@ export class RunCounters {
 
   /** A progress line when `everyPages` pages or `everyInMs` passed since the last one. */
   progressLine(
-    environment: string,
+    job: string,
     now: number,
     everyPages: number,
     everyInMs: number,
@@ -52,20 +53,21 @@ export class RunCounters {
     this.lastProgressAt = now;
     const seconds = Math.max((now - this.startedAt) / 1000, 0.001);
     return (
-      `account sync ${environment}: ${this.roundKind ?? ''} round, generation ${String(this.generation)}: ` +
+      `sync ${job}: ${this.roundKind ?? ''} round, generation ${String(this.generation)}: ` +
       `${this.pages} pages, ${this.rows} rows, ${Math.round(this.rows / seconds)} rows/s`
     );
   }
 
   result(
-    environment: string,
-    outcome: EnvironmentSyncResult['outcome'],
+    job: SyncJob,
+    outcome: TableSyncResult['outcome'],
     now: number,
     statsAtEnd: ClientStats,
     error?: string,
-  ): EnvironmentSyncResult {
+  ): TableSyncResult {
     return {
-      environment,
+      environment: job.environment,
+      table: job.table,
       outcome,
       roundKind: this.roundKind,
       generation: this.generation,
@@ -87,8 +89,8 @@ export class RunCounters {
   }
 }
 
-/** The one summary line per environment and run. */
-export function summaryLine(result: EnvironmentSyncResult): string {
+/** The one summary line per job and run. */
+export function summaryLine(result: TableSyncResult): string {
   const round =
     result.roundKind === undefined
       ? ''
@@ -99,7 +101,7 @@ export function summaryLine(result: EnvironmentSyncResult): string {
     result.rejected === 0 ? '' : `, rejected ${result.rejected} (too large for the target)`;
   const error = result.error === undefined ? '' : `; error: ${result.error}`;
   return (
-    `account sync ${result.environment}: ${result.outcome}${round} in ${(result.durationInMs / 1000).toFixed(1)} s` +
+    `sync ${jobKey(result)}: ${result.outcome}${round} in ${(result.durationInMs / 1000).toFixed(1)} s` +
     ` — created ${result.created}, updated ${result.updated}, deleted ${result.deleted}, skipped ${result.skipped}${rejected}, ${swept};` +
     ` ${result.pages} pages, ${result.rows} rows; throttled ${result.throttledResponses} times, waited ${result.throttledWaitInMs} ms;` +
     ` checkpoint ${result.checkpointMoved ? 'moved' : 'not moved'}${recovered}${error}`

@@ -13,7 +13,13 @@ export interface RoundState {
   readonly start: ChangeRoundStart;
 }
 
-/** A checkpoint of a never-synced environment. */
+/** What a full round reads: the entity set and the wire names to select. */
+export interface RoundQuery {
+  readonly entitySet: string;
+  readonly select: readonly string[];
+}
+
+/** A checkpoint of a never-synced job. */
 export function emptyCheckpoint(nowIso: string): SyncCheckpoint {
   return { version: 2, generation: 0, lastRunAt: nowIso };
 }
@@ -36,7 +42,7 @@ export function nextGeneration(previous: number, nowInMs: number): number {
  */
 export function planRound(
   checkpoint: SyncCheckpoint,
-  columns: readonly string[],
+  query: RoundQuery,
   forceFull: boolean,
   nowIso: string,
 ): RoundState {
@@ -63,7 +69,7 @@ export function planRound(
       start: { kind: 'link', url: checkpoint.deltaLink },
     };
   }
-  return planFullRound(checkpoint, columns, nowIso);
+  return planFullRound(checkpoint, query, nowIso);
 }
 
 /**
@@ -73,7 +79,7 @@ export function planRound(
  */
 export function planFullRound(
   checkpoint: SyncCheckpoint,
-  columns: readonly string[],
+  query: RoundQuery,
   nowIso: string,
 ): RoundState {
   const generation = nextGeneration(
@@ -87,6 +93,17 @@ export function planFullRound(
     pagesDone: 0,
     rowsDone: 0,
     startedAt: nowIso,
-    start: { kind: 'full', entitySet: 'accounts', select: columns },
+    start: { kind: 'full', entitySet: query.entitySet, select: query.select },
   };
+}
+
+/**
+ * A saved link (deltaLink or nextLink) reading only `select`. Links repeat the $select of the
+ * round's first request; after a column stops being copied (removed from the table, or from
+ * the configured list) the old $select could name a column Dataverse no longer has, which
+ * fails the request. The change token is independent of the columns selected.
+ */
+export function withSelect(link: string, select: readonly string[]): string {
+  // Only the $select value changes: re-serialising the query could re-encode the token.
+  return link.replace(/([?&](?:\$|%24)select=)[^&#]*/i, `$1${select.join(',')}`);
 }

@@ -24,7 +24,7 @@ export interface SyncStorageOptions {
 
 /** The clients the sync needs from its storage account. */
 export interface SyncStorageClients {
-  /** Container of checkpoints and lock blobs (`account-sync`). */
+  /** Container of checkpoints and lock blobs (`dataverse-sync`). */
   readonly container: ContainerClient;
   /** A table of this account (the mirror, for the table target); one client per name. */
   table(name: string): TableClient;

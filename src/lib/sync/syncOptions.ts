@@ -1,7 +1,5 @@
 /** Caller-facing options of a sync run. */
 export interface SyncOptions {
-  /** Account columns to copy; accountid and versionnumber are always added. */
-  readonly columns: readonly string[];
   /** Prefer: odata.maxpagesize. Default 5000. */
   readonly pageSize?: number;
   /** Time budget: stop at a page boundary once exceeded (outcome 'paused'). 0/absent: none. */
@@ -16,7 +14,6 @@ export interface SyncOptions {
 
 /** Options with every default applied (resolved once, per style guide). */
 export interface ResolvedOptions {
-  readonly columns: readonly string[];
   readonly pageSize: number;
   readonly budgetInMs: number;
   readonly full: boolean;
@@ -24,11 +21,9 @@ export interface ResolvedOptions {
   readonly progressEveryInMs: number;
 }
 
-export function resolveOptions(options: SyncOptions): ResolvedOptions {
-  const columns = [...new Set(['accountid', 'versionnumber', ...options.columns])];
+export function resolveOptions(options: SyncOptions = {}): ResolvedOptions {
   const seconds = options.maxRunSeconds ?? 0;
   return {
-    columns,
     pageSize: options.pageSize ?? 5000,
     budgetInMs: seconds > 0 ? seconds * 1000 : Number.POSITIVE_INFINITY,
     full: options.full ?? false,

@@ -1,19 +1,22 @@
 import type { TokenCredential } from '@azure/identity';
 
 import type { DataverseClient } from '../dataverse';
-import { AuthenticationError } from '../errors';
-import type { Settings } from '../settings';
+import { AuthenticationError, ConfigurationError } from '../errors';
+import { readTableDefinition } from '../schema';
+import { formatTables, type Settings, type TableSelection } from '../settings';
 import type { Logger } from '../util';
 import { BlobLeaseProvider } from './blobLease';
 import { BlobCheckpointStore } from './checkpointStore';
-import { HttpSink } from './httpSink';
+import { WebhookTarget } from './httpSink';
+import { jobKey } from './jobs';
 import type { Rejections } from './rejections';
-import { runAccountSync } from './runAccountSync';
+import { type JobDeps, runSyncJobs } from './runSyncJobs';
 import { createSyncStorageClients, type SyncStorageClients } from './storageClients';
-import { TableSink } from './tableSink';
-import type { SyncHooks, SyncRunReport, SyncSink } from './types';
+import { syncTable } from './syncTable';
+import { TableTarget } from './tableTarget';
+import type { SyncHooks, SyncJob, SyncRunReport, SyncTarget, TableSyncResult } from './types';
 
-/** What the checkpoint says about an environment's last runs (health reads it). */
+/** What the checkpoint says about a job's last runs (health reads it). */
 export interface LastSyncStatus {
   readonly lastSuccessAt: Date | undefined;
   readonly lastError: string | undefined;
@@ -45,17 +48,32 @@ export interface SyncRunRequest {
   readonly logger: Logger;
   /** Only these environments (names); default all. */
   readonly environmentNames?: readonly string[];
+  /** Only these tables (logical names); default each environment's tables. */
+  readonly tables?: readonly string[];
   /** Force a full round (new generation, sweep afterwards). */
   readonly full?: boolean;
   readonly signal?: AbortSignal;
   readonly hooks?: SyncHooks;
 }
 
-/** The account sync as the functions, the CLI and the health check use it. */
+/** One job to run now (a queue message, a CLI call). */
+export interface JobRunRequest extends SyncJob {
+  readonly logger: Logger;
+  readonly full?: boolean;
+  readonly signal?: AbortSignal;
+  readonly hooks?: SyncHooks;
+}
+
+/** The sync as the functions, the CLI and the health check use it. */
 export interface SyncService {
+  /** Every configured job, or those of the given environments and tables. */
+  jobs(filter?: { environmentNames?: readonly string[]; tables?: readonly string[] }): SyncJob[];
+  /** Runs one job (one table of one environment) in this process. */
+  runJob(request: JobRunRequest): Promise<TableSyncResult>;
+  /** Runs every matching job in this process, 4 at a time (the CLI; Azure fans out by queue). */
   run(request: SyncRunRequest): Promise<SyncRunReport>;
-  /** Last successful sync and last error of an environment, from its checkpoint. */
-  lastSync(environment: string): Promise<LastSyncStatus>;
+  /** Last successful sync and last error of a job, from its checkpoint. */
+  lastSync(job: SyncJob): Promise<LastSyncStatus>;
 }
 
 export interface SyncServiceOptions {
@@ -68,10 +86,14 @@ export interface SyncServiceOptions {
   readonly managedIdentity: (clientId?: string) => TokenCredential;
 }
 
+/** The setting named when a configured table or column is wrong. */
+const TABLES_SETTING = 'SYNC_TABLES (or the environment\'s "tables" in DATAVERSE_ENVIRONMENTS)';
+
 /**
- * Wires the sync engine to its storage (checkpoints, leases, mirror table) and target. Storage
- * clients are created on first use and shared, so the health endpoint of an app whose storage
- * is misconfigured still answers — with the storage failure in its last-sync check.
+ * Wires the sync engine to its storage (checkpoints, leases, mirror tables), target and table
+ * metadata. Storage clients are created on first use and shared, so the health endpoint of an
+ * app whose storage is misconfigured still answers — with the storage failure in its
+ * last-sync check.
  */
 export function createSyncService(options: SyncServiceOptions): SyncService {
   const { settings } = options;
@@ -96,39 +118,91 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     });
     return healthStorage;
   };
-  let sink: SyncSink | undefined;
-  const syncSink = (): SyncSink => {
-    sink ??= createSink(options, storageClients);
-    return sink;
+  let target: SyncTarget | undefined;
+  const syncTarget = (): SyncTarget => {
+    target ??= createTarget(options, storageClients);
+    return target;
   };
+  const clientOf = (environment: string): DataverseClient => {
+    const client = options.clients.find((c) => c.environment.name === environment);
+    if (client === undefined) {
+      throw new ConfigurationError(`No environment named ${environment} is configured`, {
+        step: 'sync',
+        hint: `Use one of: ${options.clients.map((c) => c.environment.name).join(', ')} (DATAVERSE_URL / DATAVERSE_ENVIRONMENTS).`,
+      });
+    }
+    return client;
+  };
+  const selectionOf = (job: SyncJob): TableSelection => {
+    const environment = clientOf(job.environment).environment;
+    const selection = environment.tables.find((table) => table.logicalName === job.table);
+    if (selection === undefined) {
+      throw new ConfigurationError(
+        `Table ${job.table} is not synced from environment ${job.environment}`,
+        {
+          step: 'sync',
+          environment: job.environment,
+          hint: `Its tables are ${formatTables(environment.tables)}; add ${job.table} to ${TABLES_SETTING}.`,
+        },
+      );
+    }
+    return selection;
+  };
+  const jobDeps = (request: JobRunRequest): JobDeps => {
+    const client = clientOf(request.environment);
+    const selection = selectionOf(request);
+    const { container } = storageClients();
+    const { labelLanguage } = settings.sync;
+    return {
+      client,
+      table: request.table,
+      describeTable: (signal) =>
+        readTableDefinition(client, selection, {
+          setting: TABLES_SETTING,
+          signal,
+          ...(labelLanguage === undefined ? {} : { labelLanguage }),
+        }),
+      target: syncTarget(),
+      checkpoints: new BlobCheckpointStore(container),
+      leases: new BlobLeaseProvider(container, { logger: request.logger }),
+      logger: request.logger,
+      options: {
+        maxRunSeconds: settings.sync.maxRunSeconds,
+        pageSize: settings.sync.pageSize,
+        full: request.full ?? false,
+      },
+      ...(request.signal === undefined ? {} : { signal: request.signal }),
+      ...(request.hooks === undefined ? {} : { hooks: request.hooks }),
+    };
+  };
+  const jobs: SyncService['jobs'] = (filter = {}) =>
+    options.clients
+      .filter((c) => filter.environmentNames?.includes(c.environment.name) ?? true)
+      .flatMap((c) =>
+        c.environment.tables
+          .filter((table) => filter.tables?.includes(table.logicalName) ?? true)
+          .map((table) => ({ environment: c.environment.name, table: table.logicalName })),
+      );
 
   return {
-    async run(request: SyncRunRequest): Promise<SyncRunReport> {
-      const wanted = request.environmentNames;
-      const clients =
-        wanted === undefined
-          ? options.clients
-          : options.clients.filter((client) => wanted.includes(client.environment.name));
-      const { container } = storageClients();
-      return await runAccountSync({
-        clients,
-        sink: syncSink(),
-        checkpoints: new BlobCheckpointStore(container),
-        leases: new BlobLeaseProvider(container, { logger: request.logger }),
-        logger: request.logger,
-        options: {
-          columns: settings.sync.columns,
-          maxRunSeconds: settings.sync.maxRunSeconds,
-          pageSize: settings.sync.pageSize,
-          full: request.full ?? false,
-        },
-        ...(request.signal === undefined ? {} : { signal: request.signal }),
-        ...(request.hooks === undefined ? {} : { hooks: request.hooks }),
-      });
+    jobs,
+    async runJob(request: JobRunRequest): Promise<TableSyncResult> {
+      return await syncTable(jobDeps(request));
     },
-    async lastSync(environment: string): Promise<LastSyncStatus> {
+    async run(request: SyncRunRequest): Promise<SyncRunReport> {
+      const { logger, environmentNames, tables, ...rest } = request;
+      const selected = jobs({
+        ...(environmentNames === undefined ? {} : { environmentNames }),
+        ...(tables === undefined ? {} : { tables }),
+      });
+      return await runSyncJobs(
+        selected.map((job) => jobDeps({ ...job, ...rest, logger })),
+        logger,
+      );
+    },
+    async lastSync(job: SyncJob): Promise<LastSyncStatus> {
       const stored = await new BlobCheckpointStore(healthStorageClients().container).read(
-        environment,
+        jobKey(job),
       );
       const checkpoint = stored?.checkpoint;
       return {
@@ -145,11 +219,12 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   };
 }
 
-function createSink(options: SyncServiceOptions, storage: () => SyncStorageClients): SyncSink {
+function createTarget(options: SyncServiceOptions, storage: () => SyncStorageClients): SyncTarget {
   const { target } = options.settings.sync;
-  if (target.kind === 'table') return new TableSink(storage().table(target.tableName));
+  if (target.kind === 'table')
+    return new TableTarget((name) => storage().table(name), target.tablePrefix);
   const { scope } = target;
-  return new HttpSink({
+  return new WebhookTarget({
     url: target.url,
     ...(scope === undefined
       ? {}

@@ -1,7 +1,8 @@
 import type { TableEntity, TransactionAction } from '@azure/data-tables';
 
 import { compareVersions } from './rows';
-import type { SyncRow } from './types';
+import { edmProperty } from './tableEdm';
+import type { SinkTable, SyncRow } from './types';
 
 /** What the mirror holds for a row, as far as the version guard needs to know. */
 export interface ExistingRow {
@@ -18,9 +19,6 @@ export interface PlannedAction {
 
 export type MirrorEntity = TableEntity;
 
-const INT32_MAX = 2_147_483_647;
-const INT32_MIN = -2_147_483_648;
-
 /**
  * The generation mark as stored: always Edm.Double, so a sweep filter (which must compare equal
  * types) finds every mark, whatever its size (generations are millisecond timestamps).
@@ -29,18 +27,27 @@ export function generationMark(generation: number): { value: number; type: 'Doub
   return { value: generation, type: 'Double' };
 }
 
-/** Table entity of a row: PartitionKey = environment, RowKey = accountid, nulls omitted. */
-export function toEntity(environment: string, row: SyncRow, generation: number): MirrorEntity {
-  const entity: MirrorEntity = { partitionKey: environment, rowKey: String(row.accountid) };
-  for (const [column, value] of Object.entries(row)) {
-    if (value === null) continue; // absence is how Table storage says null
-    // An integer past Int32 sent untyped would be rejected or narrowed: say it is a Double.
-    entity[column] =
-      typeof value === 'number' &&
-      Number.isInteger(value) &&
-      (value > INT32_MAX || value < INT32_MIN)
-        ? { value, type: 'Double' }
-        : value;
+/** The id of a row: its primary id column's value (lowercase GUID). */
+export function rowId(table: SinkTable, row: SyncRow): string {
+  return String(row[table.primaryIdAttribute]);
+}
+
+/**
+ * Table entity of a row: PartitionKey = environment, RowKey = primary id, one property per
+ * target column typed from metadata (see tableEdm.ts), nulls omitted (absence is how Table
+ * storage says null), and the generation mark.
+ */
+export function toEntity(
+  environment: string,
+  table: SinkTable,
+  row: SyncRow,
+  generation: number,
+): MirrorEntity {
+  const entity: MirrorEntity = { partitionKey: environment, rowKey: rowId(table, row) };
+  for (const column of table.columns) {
+    const value = row[column.name];
+    if (value === null || value === undefined) continue;
+    entity[column.name] = edmProperty(value, column.type);
   }
   entity.syncGeneration = generationMark(generation);
   return entity;
@@ -54,28 +61,29 @@ export function toEntity(environment: string, row: SyncRow, generation: number):
  */
 export function planUpsert(
   environment: string,
+  table: SinkTable,
   row: SyncRow,
   generation: number,
   existing: ExistingRow | undefined,
 ): PlannedAction | undefined {
   if (existing === undefined) {
-    return { action: ['create', toEntity(environment, row, generation)], counts: 'created' };
+    return { action: ['create', toEntity(environment, table, row, generation)], counts: 'created' };
   }
   const order = compareVersions(String(row.versionnumber), existing.version);
   if (order > 0) {
-    const entity = toEntity(environment, row, Math.max(generation, existing.generation));
+    const entity = toEntity(environment, table, row, Math.max(generation, existing.generation));
     return { action: ['update', entity, 'Replace', { etag: existing.etag }], counts: 'updated' };
   }
   if (generation <= existing.generation) return undefined;
   if (order === 0) {
     // The same row state, seen by a newer full round: refresh the values too, because that
     // round may select other columns (a column added to the configuration gets filled here).
-    const entity = toEntity(environment, row, generation);
+    const entity = toEntity(environment, table, row, generation);
     return { action: ['update', entity, 'Replace', { etag: existing.etag }], counts: 'skipped' };
   }
   const mark = {
     partitionKey: environment,
-    rowKey: String(row.accountid),
+    rowKey: rowId(table, row),
     syncGeneration: generationMark(generation),
   };
   return { action: ['update', mark, 'Merge', { etag: existing.etag }], counts: 'skipped' };
@@ -96,13 +104,14 @@ export function planDelete(
  * deletion wins over an upsert of the same id (Dataverse lists deletions after changes).
  */
 export function normalisePage(
+  table: SinkTable,
   upserts: readonly SyncRow[],
   deletes: readonly string[],
 ): { upserts: Map<string, SyncRow>; deletes: Set<string> } {
   const deleteSet = new Set(deletes.map((id) => id.toLowerCase()));
   const upsertMap = new Map<string, SyncRow>();
   for (const row of upserts) {
-    const id = String(row.accountid);
+    const id = rowId(table, row);
     if (deleteSet.has(id)) continue;
     const previous = upsertMap.get(id);
     if (

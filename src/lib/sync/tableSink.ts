@@ -39,7 +39,8 @@ export interface TableSinkOptions {
 const POINT_READ_CONCURRENCY = 8;
 
 /**
- * The mirror table: one partition per environment, RowKey = accountid, each row guarded by
+ * A mirror table of one Dataverse table: one partition per environment, RowKey = the primary
+ * id, properties typed from metadata, each row guarded by
  * its versionnumber so replays are harmless. Writes go in entity-group transactions with
  * If-Match on the ETag read, so a concurrent writer causes a re-read, never a lost update.
  */
@@ -66,12 +67,12 @@ export class TableSink implements SyncSink {
     const signal = AbortSignal.any([callerSignal]);
     setMaxListeners(0, signal);
     await this.ensureTable(page.environment);
-    const { upserts, deletes } = normalisePage(page.upserts, page.deletes);
+    const { upserts, deletes } = normalisePage(page.table, page.upserts, page.deletes);
     // A row the service can never store is reported, not retried forever with its page.
     const rejected: RejectedRow[] = [];
     const sizes = new Map<string, number>();
     for (const [id, row] of upserts) {
-      const entity = toEntity(page.environment, row, page.generation);
+      const entity = toEntity(page.environment, page.table, row, page.generation);
       const reason = oversizeReason(entity);
       if (reason === undefined) sizes.set(id, requestSizeInBytes(entity));
       else {
@@ -164,7 +165,7 @@ export class TableSink implements SyncSink {
         const row = upserts.get(id);
         const plan =
           row !== undefined
-            ? planUpsert(page.environment, row, page.generation, existing.get(id))
+            ? planUpsert(page.environment, page.table, row, page.generation, existing.get(id))
             : deletes.has(id)
               ? planDelete(page.environment, id, existing.get(id))
               : undefined;

@@ -1,13 +1,24 @@
+import type { TableDefinition, TargetRow } from '../schema';
 import type { Rejections } from './rejections';
 
 /**
- * Contracts between the account sync engine, its targets (sinks), the checkpoint store and
- * the lease. The engine streams change-tracking pages from Dataverse into a sink and only
- * moves the checkpoint after the sink has durably accepted a page (at-least-once delivery).
+ * Contracts between the sync engine, its targets (sinks), the checkpoint store and the lease.
+ * The engine streams change-tracking pages of one table of one environment (a job) into a sink
+ * and only moves the checkpoint after the sink has durably accepted a page (at-least-once).
  */
 
-/** A flattened account row as targets receive it: selected columns only, no annotations. */
-export type SyncRow = Readonly<Record<string, string | number | boolean | null>>;
+/** A row as targets receive it: the table's target columns (see schema/targetColumns). */
+export type SyncRow = TargetRow;
+
+/** One unit of sync work: a table of an environment. Checkpoints and leases are per job. */
+export interface SyncJob {
+  readonly environment: string;
+  /** The table's logical name, e.g. `account`. */
+  readonly table: string;
+}
+
+/** What a sink needs to know about the table it writes: its name, id column and columns. */
+export type SinkTable = Pick<TableDefinition, 'logicalName' | 'primaryIdAttribute' | 'columns'>;
 
 /** Whether the rows of a page come from a full load or a delta. */
 export type RoundKind = 'full' | 'delta';
@@ -16,9 +27,14 @@ export type RoundKind = 'full' | 'delta';
 export interface SinkPage {
   /** Environment name: the mirror's PartitionKey / the webhook's `environment`. */
   readonly environment: string;
-  /** Rows to create or update; each has `accountid` and `versionnumber` (string, Int64-safe). */
+  /** The table the rows belong to. */
+  readonly table: SinkTable;
+  /**
+   * Rows to create or update; each has the table's primary id and `versionnumber` (a decimal
+   * string, Int64-safe).
+   */
   readonly upserts: readonly SyncRow[];
-  /** accountids deleted in Dataverse. */
+  /** Primary ids of rows deleted in Dataverse. */
   readonly deletes: readonly string[];
   /** Sync generation the rows belong to (mark and sweep after a full round). */
   readonly generation: number;
@@ -46,16 +62,16 @@ export interface SinkPageResult {
 }
 
 /**
- * A target of the sync. `applyPage` resolves only once the target has durably accepted the
- * whole page; the engine moves the checkpoint after that, never before. Applying the same
+ * Where one table's rows go. `applyPage` resolves only once the target has durably accepted
+ * the whole page; the engine moves the checkpoint after that, never before. Applying the same
  * page again must be harmless (rows are written only if their versionnumber is newer).
  */
 export interface SyncSink {
-  /** Short name for logs, e.g. "table accounts". */
+  /** Short name for logs, e.g. "table dvaccount". */
   readonly description: string;
   /**
-   * Stable identity of where rows go (e.g. `table:accounts`, `webhook:<hash of the URL>`): part
-   * of the checkpoint's shape, so a new destination gets a full load. Never holds a secret.
+   * Stable identity of where rows go (e.g. `table:dvaccount`, `webhook:<hash of the URL>`):
+   * part of the checkpoint's shape, so a new destination gets a full load. Never holds a secret.
    */
   readonly destination: string;
   applyPage(page: SinkPage, signal: AbortSignal): Promise<SinkPageResult>;
@@ -65,6 +81,11 @@ export interface SyncSink {
    * the target cannot tell, e.g. a webhook that only receives the instruction).
    */
   sweep(environment: string, generation: number, signal: AbortSignal): Promise<number>;
+}
+
+/** The configured target (the mirror tables, the webhook): one sink per table it receives. */
+export interface SyncTarget {
+  sinkFor(table: SinkTable): SyncSink;
 }
 
 /** A change-tracking round that has started but not finished. */
@@ -91,10 +112,15 @@ export interface RoundInProgress {
 export interface OutputShape {
   /** The Dataverse entity set read, e.g. `accounts`. */
   readonly entitySet: string;
-  /** The selected columns, sorted. */
+  /**
+   * The target columns with their types, sorted: `name:type`, e.g. `revenue:decimal(4)`
+   * (earlier versions recorded bare names).
+   */
   readonly columns: readonly string[];
   /** The sink's destination (see {@link SyncSink.destination}). */
   readonly destination: string;
+  /** LCID of the label columns; absent when the table has no choice (or an earlier version). */
+  readonly labelLanguage?: number;
 }
 
 /** Why and when the last full resync started, for logs, health and doctor. */
@@ -103,7 +129,7 @@ export interface ResyncRecord {
   readonly reason: string;
 }
 
-/** The persisted sync position of one environment (one JSON blob). Never holds a token. */
+/** The persisted sync position of one job (one JSON blob). Never holds a token. */
 export interface SyncCheckpoint {
   /** 2 records the shape; 1 (earlier versions) does not, and is read once, then replaced. */
   readonly version: 1 | 2;
@@ -135,22 +161,18 @@ export interface StoredCheckpoint {
   readonly damaged?: string;
 }
 
-/** Blob storage of checkpoints, ETag-conditional. */
+/** Blob storage of checkpoints, ETag-conditional, by job key (`<environment>/<table>`). */
 export interface CheckpointStore {
-  /** undefined when the environment has never been synced. */
-  read(environment: string): Promise<StoredCheckpoint | undefined>;
+  /** undefined when the job has never run. */
+  read(job: string): Promise<StoredCheckpoint | undefined>;
   /**
    * Writes only if the stored blob still has `expectedEtag` (undefined: only if none exists).
    * A stale writer gets CheckpointConflictError instead of overwriting. Returns the new ETag.
    */
-  write(
-    environment: string,
-    checkpoint: SyncCheckpoint,
-    expectedEtag: string | undefined,
-  ): Promise<string>;
+  write(job: string, checkpoint: SyncCheckpoint, expectedEtag: string | undefined): Promise<string>;
 }
 
-/** A held lease on one environment. */
+/** A held lease on one job. */
 export interface HeldLease {
   /** Aborted when the lease is lost (renewal failed): the run must stop writing. */
   readonly lost: AbortSignal;
@@ -173,18 +195,19 @@ export interface LeaseHolder {
   readonly expiresBy: string | undefined;
 }
 
-/** Hands out per-environment leases; undefined when another run holds it. */
+/** Hands out per-job leases (`<environment>/<table>`); undefined when another run holds it. */
 export interface LeaseProvider {
-  tryAcquire(environment: string): Promise<HeldLease | undefined>;
+  tryAcquire(job: string): Promise<HeldLease | undefined>;
   /** Who holds the lease now, when the provider can tell (for the "skipped" message). */
-  describeHolder?(environment: string): Promise<LeaseHolder | undefined>;
+  describeHolder?(job: string): Promise<LeaseHolder | undefined>;
 }
 
-/** How one environment's run ended. */
+/** How one job's run ended. */
 export type SyncOutcome = 'synced' | 'paused' | 'skipped-locked' | 'failed' | 'aborted';
 
-export interface EnvironmentSyncResult {
+export interface TableSyncResult {
   readonly environment: string;
+  readonly table: string;
   readonly outcome: SyncOutcome;
   /** The round that ran last in this run (a run may switch from delta to full on expiry). */
   readonly roundKind: RoundKind | undefined;
@@ -210,10 +233,10 @@ export interface EnvironmentSyncResult {
 }
 
 export interface SyncRunReport {
-  readonly results: readonly EnvironmentSyncResult[];
-  /** True when at least one environment failed or was aborted. The caller decides to throw. */
+  readonly results: readonly TableSyncResult[];
+  /** True when at least one job failed or was aborted. The caller decides to throw. */
   readonly anyFailed: boolean;
-  /** One message naming every environment that failed and why, when any did. */
+  /** One message naming every job that failed and why, when any did. */
   readonly failureSummary: string | undefined;
 }
 

@@ -40,15 +40,16 @@ export function describeCertificateHealth(format: 'pfx' | 'pem'): void {
       expect(call.status).toBe(200);
       expect(call.contentType).toBe('application/health+json');
       expect(statusesOf(call.report)).toEqual({
-        'contoso:lastSync': 'warn',
+        'contoso/account:lastSync': 'warn',
         'contoso:throttling': 'pass',
         'contoso:token': 'pass',
         'contoso:whoAmI': 'pass',
         'credential:expiry': 'pass',
         'credential:version': 'pass',
+        'sync:poisonMessages': 'pass',
       });
-      expect(checkOf(call.report, 'contoso:lastSync').output).toBe(
-        'No successful account sync yet.',
+      expect(checkOf(call.report, 'contoso/account:lastSync').output).toBe(
+        'No successful sync of this table yet.',
       );
       // The bed's certificate is valid for 90 days: 89 whole days left, no warning.
       const expiry = checkOf(call.report, 'credential:expiry');

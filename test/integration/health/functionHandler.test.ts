@@ -71,18 +71,25 @@ describe('GET /api/health through the registered function', () => {
     // No sync has run: lastSync warns, which keeps the answer 200.
     expect(report.status).toBe('warn');
     expect(Object.keys(report.checks).sort()).toEqual([
-      'contoso:lastSync',
+      'contoso/account:lastSync',
       'contoso:throttling',
       'contoso:token',
       'contoso:whoAmI',
       'credential:expiry',
       'credential:version',
+      'sync:poisonMessages',
     ]);
+    expect(report.checks['sync:poisonMessages']?.[0]).toMatchObject({
+      status: 'pass',
+      observedValue: 0,
+    });
     expect(report.checks['contoso:whoAmI']?.[0]).toMatchObject({
       status: 'pass',
       organizationId: bed.dataverse.environment('contoso').organizationId,
     });
-    expect(report.checks['contoso:lastSync']?.[0]?.output).toBe('No successful account sync yet.');
+    expect(report.checks['contoso/account:lastSync']?.[0]?.output).toBe(
+      'No successful sync of this table yet.',
+    );
     expect(
       visible.logLines().some((line) => line.includes('Dataverse runtime ready: contoso')),
     ).toBe(true);

@@ -50,16 +50,17 @@ describe('health with a Key Vault client secret across two tenants', () => {
     expect(call.cacheControl).toBe('no-store');
     expect(call.report.status).toBe('pass');
     expect(statusesOf(call.report)).toEqual({
-      'contoso:lastSync': 'pass',
+      'contoso/account:lastSync': 'pass',
       'contoso:throttling': 'pass',
       'contoso:token': 'pass',
       'contoso:whoAmI': 'pass',
       'credential:expiry': 'pass',
       'credential:version': 'pass',
-      'fabrikam:lastSync': 'pass',
+      'fabrikam/account:lastSync': 'pass',
       'fabrikam:throttling': 'pass',
       'fabrikam:token': 'pass',
       'fabrikam:whoAmI': 'pass',
+      'sync:poisonMessages': 'pass',
     });
   });
 
@@ -107,8 +108,8 @@ describe('health with a Key Vault client secret across two tenants', () => {
   it('reports the last sync age per environment', async () => {
     const { report } = await health.health(getRuntime);
     for (const name of ['contoso', 'fabrikam']) {
-      const lastSync = checkOf(report, `${name}:lastSync`);
-      expect(lastSync).toMatchObject({ componentType: 'account sync', observedUnit: 's' });
+      const lastSync = checkOf(report, `${name}/account:lastSync`);
+      expect(lastSync).toMatchObject({ componentType: 'table sync', observedUnit: 's' });
       // The age is the report's time minus the last success the checkpoint recorded.
       const lastSuccessAt = Date.parse(String(lastSync.lastSuccessAt));
       expect(lastSuccessAt).toBeGreaterThanOrEqual(startedAt);

@@ -43,9 +43,9 @@ describe('a storage SAS that storage rejects', () => {
     expect(statusesOf(call.report)).toMatchObject({
       'contoso:token': 'pass',
       'contoso:whoAmI': 'pass',
-      'contoso:lastSync': 'warn',
+      'contoso/account:lastSync': 'warn',
     });
-    expect(checkOf(call.report, 'contoso:lastSync').output).toContain('HTTP 403');
+    expect(checkOf(call.report, 'contoso/account:lastSync').output).toContain('HTTP 403');
     expect(report.results[0]?.outcome).toBe('failed');
     health.visible.add('report:sync', report.results[0]?.error ?? '');
     expect(report.results[0]?.error).toContain('HTTP 403');

@@ -2,8 +2,8 @@ import type { SimFault } from '@dataverse-s2s/testbed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Runtime } from '../../../src/lib/runtime';
-import { type SyncCheckpoint, syncEnvironment } from '../../../src/lib/sync';
-import { expectedRow, NO_DIFFERENCE, readTableMirror } from './mirror';
+import { type SyncCheckpoint, syncTable } from '../../../src/lib/sync';
+import { choiceLabels, expectedRow, NO_DIFFERENCE, readTableMirror } from './mirror';
 import { DEFAULT_SYNC_COLUMNS, startSyncBed, type SyncBed } from './syncBed';
 
 /**
@@ -44,7 +44,7 @@ beforeAll(async () => {
       { name: 'exhaust', accounts: { count: 1000, seed: 30 } },
     ],
   });
-  runtime = await sync.runtime({ ACCOUNT_SYNC_TABLE_NAME: TABLE });
+  runtime = await sync.runtime({ SYNC_TABLE_PREFIX: TABLE });
 });
 
 afterAll(async () => {
@@ -98,7 +98,7 @@ describe.concurrent('transient faults are absorbed by the real client', () => {
       if (throttled) {
         const summaries = sync.visible
           .logLines()
-          .filter((line) => line.startsWith(`info: account sync ${name}: synced`));
+          .filter((line) => line.startsWith(`info: sync ${name}/account: synced`));
         expect(summaries).toHaveLength(2);
         for (const line of summaries) expect(line).toContain('throttled 2 times, waited 2000 ms');
       }
@@ -116,6 +116,7 @@ describe('a fault that outlasts the retries', () => {
     const sink = sync.tableSink(TABLE);
     const table = sync.storage(TABLE).table;
     const sourceOrder = [...exhaust.allAccounts()];
+    const labels = choiceLabels(exhaust.table('account').definition());
     const applied: number[] = [];
     const aheadOfMirror: string[] = [];
     /** Every checkpoint about to be written: the rows before its position are in the mirror. */
@@ -131,9 +132,9 @@ describe('a fault that outlasts the retries', () => {
         aheadOfMirror.push(`rowsDone ${String(rowsDone)}: ${String(missing.length)} missing`);
     };
     const run = () =>
-      syncEnvironment(
-        sync.engineDeps(client, sink, TABLE, {
-          options: { columns: [...DEFAULT_SYNC_COLUMNS], pageSize: PAGE_SIZE },
+      syncTable(
+        sync.engineDeps(client, sink, {
+          options: { pageSize: PAGE_SIZE },
           hooks: {
             afterSinkWrite: ({ sequence }) => {
               applied.push(sequence);
@@ -169,7 +170,7 @@ describe('a fault that outlasts the retries', () => {
     expect(partial.size).toBe(applied.length * PAGE_SIZE);
     for (const row of sourceOrder.slice(0, applied.length * PAGE_SIZE)) {
       expect(partial.get(row.accountid.toLowerCase())).toEqual(
-        expectedRow(row, DEFAULT_SYNC_COLUMNS, 'omit'),
+        expectedRow(row, DEFAULT_SYNC_COLUMNS, 'omit', labels),
       );
     }
 
@@ -207,9 +208,9 @@ describe('a fault that outlasts the retries', () => {
     const before = await sync.checkpoint('exhaust');
     exhaust.updateAccount(sourceOrder[30]?.accountid ?? '', { name: 'during delta outage' });
     exhaust.injectFault({ kind: 'serverError', status: 503, count: 50, route: 'accounts' });
-    const failedDelta = await syncEnvironment(
-      sync.engineDeps(client, sink, TABLE, {
-        options: { columns: [...DEFAULT_SYNC_COLUMNS], pageSize: PAGE_SIZE },
+    const failedDelta = await syncTable(
+      sync.engineDeps(client, sink, {
+        options: { pageSize: PAGE_SIZE },
       }),
     );
     expect(failedDelta).toMatchObject({ outcome: 'failed', checkpointMoved: false });

@@ -13,22 +13,27 @@ import {
   type DataverseClient,
 } from '../../../src/lib/dataverse';
 import { createRuntime, type Runtime } from '../../../src/lib/runtime';
+import { readTableDefinition } from '../../../src/lib/schema';
 import {
   BlobCheckpointStore,
   BlobLeaseProvider,
   createSyncStorageClients,
   type SyncCheckpoint,
-  type SyncEnvironmentDeps,
   type SyncSink,
+  type SyncTableDeps,
+  type SyncTarget,
   TableSink,
 } from '../../../src/lib/sync';
 import type { Logger } from '../../../src/lib/util';
 import { findLeaks, findSecretShapes, type Leak, VisibleOutput } from '../support/leakScan';
 import { expectedMirror, type MirrorDiff, mirrorDiff, readTableMirror } from './mirror';
 
-/** The columns the runtime syncs by default (ACCOUNT_SYNC_COLUMNS unset), as settings resolve them. */
+/**
+ * The account columns the account-centred tests sync (SYNC_TABLES in {@link SyncBed.settings}):
+ * text, money and a choice, so the mirror also carries `statecode_label`. Tests of every column
+ * type use new_project (tablesEndToEnd.test.ts).
+ */
 export const DEFAULT_SYNC_COLUMNS = [
-  'accountid',
   'name',
   'accountnumber',
   'telephone1',
@@ -36,8 +41,15 @@ export const DEFAULT_SYNC_COLUMNS = [
   'address1_city',
   'revenue',
   'statecode',
-  'versionnumber',
 ] as const;
+
+/** SYNC_TABLES for {@link DEFAULT_SYNC_COLUMNS}. */
+export const DEFAULT_SYNC_TABLES = `account(${DEFAULT_SYNC_COLUMNS.join(',')})`;
+
+/** The mirror table of account under a SYNC_TABLE_PREFIX. */
+export function accountMirror(prefix: string): string {
+  return `${prefix}account`;
+}
 
 const PROCESS_VARIABLES = ['IDENTITY_ENDPOINT', 'IDENTITY_HEADER'] as const;
 
@@ -54,20 +66,21 @@ export interface SyncBed {
   /** Every line it logs is kept and scanned for secrets at the end. */
   readonly logger: Logger;
   environment(name: string): SimEnvironment;
-  /** The bed's app settings and process environment with `overrides` on top. */
+  /**
+   * The bed's app settings and process environment (SYNC_TABLES = {@link DEFAULT_SYNC_TABLES})
+   * with `overrides` on top.
+   */
   settings(overrides?: Record<string, string>): Record<string, string>;
   /** A fresh runtime built exactly as the Functions app builds it, from `settings(overrides)`. */
   runtime(overrides?: Record<string, string>): Promise<Runtime>;
-  /** Storage clients of the mirror table `tableName` and the checkpoint container. */
-  storage(tableName: string): TableStorage;
-  /** The persisted checkpoint of an environment, read through the engine's own store. */
-  checkpoint(environment: string): Promise<SyncCheckpoint | undefined>;
-  /** The table mirror of `environment` in `tableName` against the simulator's rows. */
-  tableDiff(
-    environment: string,
-    tableName: string,
-    columns?: readonly string[],
-  ): Promise<MirrorDiff>;
+  /** Storage clients of the account mirror under SYNC_TABLE_PREFIX `prefix`, and the checkpoints. */
+  storage(prefix: string): TableStorage;
+  /** A table of the bed's storage account by its full name (a mirror of any table). */
+  table(name: string): TableClient;
+  /** The persisted checkpoint of a table of an environment, through the engine's own store. */
+  checkpoint(environment: string, table?: string): Promise<SyncCheckpoint | undefined>;
+  /** The account mirror of `environment` under `prefix` against the simulator's rows. */
+  tableDiff(environment: string, prefix: string, columns?: readonly string[]): Promise<MirrorDiff>;
   /**
    * A real Dataverse client for one environment, with tokens from `runtime` and short backoff
    * (tests that exhaust retries must fail in milliseconds, not the default half minute).
@@ -77,15 +90,17 @@ export interface SyncBed {
     environment: string,
     maxRetries: number,
   ): ClosableDataverseClient;
-  /** Engine dependencies against the bed's storage, for tests that call syncEnvironment. */
+  /**
+   * Engine dependencies of the account table (DEFAULT_SYNC_COLUMNS, metadata read from the
+   * simulator) against the bed's storage, for tests that call syncTable.
+   */
   engineDeps(
     client: DataverseClient,
-    sink: SyncSink,
-    tableName: string,
-    overrides?: Partial<SyncEnvironmentDeps>,
-  ): SyncEnvironmentDeps;
-  /** A table sink over `tableName`. */
-  tableSink(tableName: string): TableSink;
+    sink: SyncSink | SyncTarget,
+    overrides?: Partial<SyncTableDeps>,
+  ): SyncTableDeps;
+  /** A table sink over the account mirror under `prefix`. */
+  tableSink(prefix: string): TableSink;
   /** Planted or issued secrets found in everything collected, plus secret-shaped text. */
   leaks(): Leak[];
   stop(): Promise<void>;
@@ -109,6 +124,7 @@ export async function startSyncBed(options: TestBedOptions = {}): Promise<SyncBe
 
   const settings = (overrides: Record<string, string> = {}): Record<string, string> => ({
     ...bed.appSettings(),
+    SYNC_TABLES: DEFAULT_SYNC_TABLES,
     ...processEnvironment,
     ...overrides,
   });
@@ -116,9 +132,9 @@ export async function startSyncBed(options: TestBedOptions = {}): Promise<SyncBe
     settingName: 'AzureWebJobsStorage',
     connectionString: azurite.connectionString,
   });
-  const storage = (tableName: string): TableStorage => ({
+  const storage = (prefix: string): TableStorage => ({
     container: storageClients.container,
-    table: storageClients.table(tableName),
+    table: storageClients.table(accountMirror(prefix)),
   });
 
   return {
@@ -129,13 +145,16 @@ export async function startSyncBed(options: TestBedOptions = {}): Promise<SyncBe
     settings,
     runtime: (overrides) => createRuntime({ source: settings(overrides), logger }),
     storage,
-    async checkpoint(environment) {
-      const stored = await new BlobCheckpointStore(storage('accounts').container).read(environment);
+    table: (name) => storageClients.table(name),
+    async checkpoint(environment, table = 'account') {
+      const stored = await new BlobCheckpointStore(storageClients.container).read(
+        `${environment}/${table}`,
+      );
       return stored?.checkpoint;
     },
-    async tableDiff(environment, tableName, columns = DEFAULT_SYNC_COLUMNS) {
+    async tableDiff(environment, prefix, columns = DEFAULT_SYNC_COLUMNS) {
       const expected = expectedMirror(bed.dataverse.environment(environment), columns, 'omit');
-      const actual = await readTableMirror(storage(tableName).table, environment);
+      const actual = await readTableMirror(storage(prefix).table, environment);
       return mirrorDiff(expected, actual);
     },
     fastRetryClient(runtime, environment, maxRetries) {
@@ -156,19 +175,26 @@ export async function startSyncBed(options: TestBedOptions = {}): Promise<SyncBe
       clients.push(client);
       return client;
     },
-    engineDeps(client, sink, tableName, overrides = {}) {
-      const { container } = storage(tableName);
+    engineDeps(client, sink, overrides = {}) {
+      const { container } = storageClients;
       return {
         client,
-        sink,
+        table: 'account',
+        describeTable: (signal) =>
+          readTableDefinition(
+            client,
+            { logicalName: 'account', columns: DEFAULT_SYNC_COLUMNS },
+            { setting: 'SYNC_TABLES', signal },
+          ),
+        target: 'sinkFor' in sink ? sink : { sinkFor: () => sink },
         checkpoints: new BlobCheckpointStore(container),
         leases: new BlobLeaseProvider(container, { logger }),
         logger,
-        options: { columns: [...DEFAULT_SYNC_COLUMNS] },
+        options: {},
         ...overrides,
       };
     },
-    tableSink: (tableName) => new TableSink(storage(tableName).table),
+    tableSink: (prefix) => new TableSink(storage(prefix).table),
     leaks() {
       const shapes = findSecretShapes(visible.texts).map(({ source }) => ({
         secret: 'Authorization header or PEM private key',

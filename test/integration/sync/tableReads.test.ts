@@ -2,6 +2,7 @@ import { type RunningAzurite, startAzurite } from '@dataverse-s2s/testbed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createSyncStorageClients, type MirrorTable, TableSink } from '../../../src/lib/sync';
+import { accountTable } from '../../lib/sync/accountTable';
 
 /**
  * TableSink reads the rows it is about to write by point lookups (PartitionKey + RowKey). A
@@ -50,6 +51,7 @@ describe('table sink reads before it writes', () => {
     const result = await sink.applyPage(
       {
         environment: 'reads',
+        table: accountTable(['name']),
         upserts,
         deletes: [],
         generation: 1,

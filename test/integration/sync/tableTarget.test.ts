@@ -45,7 +45,7 @@ function liveIds(environment: string): string[] {
 
 describe('table target: full load then deltas', () => {
   it('mirrors every row and column after the 2-page full load and after each delta', async () => {
-    const runtime = await sync.runtime({ ACCOUNT_SYNC_TABLE_NAME: 'mirrorFull' });
+    const runtime = await sync.runtime({ SYNC_TABLE_PREFIX: 'mirrorFull' });
     const fabrikam = sync.environment('fabrikam');
 
     const full = await syncOnce(runtime, 'fabrikam');
@@ -132,14 +132,14 @@ describe('table target: full load then deltas', () => {
     expect(await sync.tableDiff('fabrikam', 'mirrorFull')).toEqual(NO_DIFFERENCE);
     const summaries = sync.visible
       .logLines()
-      .filter((line) => line.startsWith('info: account sync fabrikam: synced'));
+      .filter((line) => line.startsWith('info: sync fabrikam/account: synced'));
     expect(summaries).toHaveLength(4);
   });
 });
 
 describe('expired delta token', () => {
   it('resyncs in full and the mirror loses exactly the rows deleted while away', async () => {
-    const runtime = await sync.runtime({ ACCOUNT_SYNC_TABLE_NAME: 'mirrorExpiry' });
+    const runtime = await sync.runtime({ SYNC_TABLE_PREFIX: 'mirrorExpiry' });
     const expiry = sync.environment('expiry');
     expect((await syncOnce(runtime, 'expiry')).results[0]).toMatchObject({
       outcome: 'synced',
@@ -181,9 +181,7 @@ describe('expired delta token', () => {
       mirror.getEntity('expiry', (created[0] ?? '').toLowerCase()),
     ).resolves.toMatchObject({ name: 'Created while away' });
     const logged = sync.visible.logLines().slice(logsBefore);
-    expect(
-      logged.some((line) => line.includes('full resync: the delta token expired')),
-    ).toBe(true);
+    expect(logged.some((line) => line.includes('full resync: the delta token expired'))).toBe(true);
     expect(await sync.checkpoint('expiry')).toMatchObject({
       generation: resync.results[0]?.generation,
       round: undefined,
@@ -222,9 +220,8 @@ describe('two runs of one environment at once', () => {
   ] as const) {
     it(`${name}: one syncs, the other is skipped-locked, the mirror is exact`, async () => {
       const environment = runtimes === 1 ? 'locked' : 'twohosts';
-      const first = await sync.runtime({ ACCOUNT_SYNC_TABLE_NAME: table });
-      const second =
-        runtimes === 1 ? first : await sync.runtime({ ACCOUNT_SYNC_TABLE_NAME: table });
+      const first = await sync.runtime({ SYNC_TABLE_PREFIX: table });
+      const second = runtimes === 1 ? first : await sync.runtime({ SYNC_TABLE_PREFIX: table });
       let runA: Promise<unknown> = Promise.resolve();
       let runB: Promise<unknown> = Promise.resolve();
       runA = syncOnce(
@@ -247,7 +244,7 @@ describe('two runs of one environment at once', () => {
         sync.visible
           .logLines()
           .filter((line) =>
-            line.includes(`account sync ${environment}: another run holds the lease`),
+            line.includes(`sync ${environment}/account: another run holds the lease`),
           ),
       ).toHaveLength(1);
 

@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Runtime } from '../../../src/lib/runtime';
 import {
-  type EnvironmentSyncResult,
-  HttpSink,
-  syncEnvironment,
   type SyncSink,
+  syncTable,
+  type SyncTarget,
+  type TableSyncResult,
+  WebhookTarget,
 } from '../../../src/lib/sync';
 import { WebhookReceiver } from '../../lib/sync/webhookReceiver';
 import { expectedMirror, mirrorDiff, NO_DIFFERENCE } from './mirror';
@@ -14,7 +15,7 @@ import { DEFAULT_SYNC_COLUMNS, startSyncBed, type SyncBed } from './syncBed';
 /**
  * The time budget with the real client and simulator. SYNC_MAX_RUN_SECONDS has a
  * floor of 30 s and the runtime pages by 5000, so a budget that bites in a quick test goes
- * through syncEnvironment: the runtime's own Dataverse client, the real storage, small pages,
+ * through syncTable: the runtime's own Dataverse client, the real storage, small pages,
  * maxRunSeconds 3 and a clock that moves 1 s per applied page (3 pages per run).
  */
 const PAGE_SIZE = 100;
@@ -33,7 +34,7 @@ beforeAll(async () => {
       { name: 'budget-http', accounts: { count: 1000, seed: 52 } },
     ],
   });
-  runtime = await sync.runtime({ ACCOUNT_SYNC_TABLE_NAME: TABLE });
+  runtime = await sync.runtime({ SYNC_TABLE_PREFIX: TABLE });
   receiver = new WebhookReceiver();
   webhookUrl = await receiver.start();
 });
@@ -46,16 +47,16 @@ afterAll(async () => {
 /** One budgeted run; returns its result and the page sequences it fetched. */
 async function budgetedRun(
   environment: string,
-  sink: SyncSink,
-): Promise<{ result: EnvironmentSyncResult; sequences: number[] }> {
+  sink: SyncSink | SyncTarget,
+): Promise<{ result: TableSyncResult; sequences: number[] }> {
   const settings = runtime.settings.environments.find((e) => e.name === environment);
   if (settings === undefined) throw new Error(`no environment ${environment}`);
   let clock = Date.parse('2030-01-01T00:00:00Z');
   const sequences: number[] = [];
-  const result = await syncEnvironment(
-    sync.engineDeps(runtime.clientFor(settings), sink, TABLE, {
+  const result = await syncTable(
+    sync.engineDeps(runtime.clientFor(settings), sink, {
       now: () => clock,
-      options: { columns: [...DEFAULT_SYNC_COLUMNS], pageSize: PAGE_SIZE, maxRunSeconds: 3 },
+      options: { pageSize: PAGE_SIZE, maxRunSeconds: 3 },
       hooks: {
         afterFetch: ({ sequence }) => {
           sequences.push(sequence);
@@ -75,7 +76,7 @@ async function budgetedRun(
  */
 async function runUntilSynced(
   environment: string,
-  sink: SyncSink,
+  sink: SyncSink | SyncTarget,
   between: () => void = () => undefined,
 ): Promise<string[]> {
   const outcomes: string[] = [];
@@ -131,7 +132,7 @@ describe('time budget with the real client: paused runs resume with no gap and n
   });
 
   it('http target: every id@version delivered once across paused runs', async () => {
-    const sink = new HttpSink({ url: webhookUrl });
+    const sink = new WebhookTarget({ url: webhookUrl });
     expect(await runUntilSynced('budget-http', sink)).toEqual([
       'paused:full',
       'paused:full',

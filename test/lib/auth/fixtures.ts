@@ -14,12 +14,14 @@ export const homeEnvironment: EnvironmentSettings = {
   name: 'contoso-prod',
   url: 'https://contoso.crm.dynamics.com',
   tenantId: HOME_TENANT,
+  tables: [{ logicalName: 'account' }],
 };
 
 export const customerEnvironment: EnvironmentSettings = {
   name: 'fabrikam-prod',
   url: 'https://fabrikam.crm.dynamics.com',
   tenantId: CUSTOMER_TENANT,
+  tables: [{ logicalName: 'account' }],
 };
 
 /** Settings as loadSettings would produce them, for the auth tests. */
@@ -42,9 +44,12 @@ export function settingsFor(input: {
     authorityHost: input.authorityHost ?? 'https://login.microsoftonline.com',
     sync: {
       schedule: '0 */5 * * * *',
-      columns: ['accountid', 'versionnumber', 'name'],
-      target: { kind: 'table', tableName: 'accounts' },
+      target: { kind: 'table', tablePrefix: 'dv' },
       storage: {
+        settingName: 'AzureWebJobsStorage',
+        connectionString: 'UseDevelopmentStorage=true',
+      },
+      jobsStorage: {
         settingName: 'AzureWebJobsStorage',
         connectionString: 'UseDevelopmentStorage=true',
       },

@@ -51,7 +51,12 @@ beforeAll(async () => {
   env = sim.environment('contoso');
   let clock = Date.now();
   client = createDataverseClient({
-    environment: { name: 'contoso', url: env.url, tenantId: TENANT_ID },
+    environment: {
+      name: 'contoso',
+      url: env.url,
+      tenantId: TENANT_ID,
+      tables: [{ logicalName: 'account' }],
+    },
     getToken: () =>
       Promise.resolve(
         tokens.issue({

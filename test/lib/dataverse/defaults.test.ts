@@ -9,7 +9,12 @@ import { silentLogger } from '../../../src/lib/util';
 /** The defaults README promises ("Talking to Dataverse"), as the client resolves them. */
 describe('Dataverse client defaults', () => {
   const resolved = resolveClientOptions({
-    environment: { name: 'contoso', url: 'https://contoso.crm.dynamics.com', tenantId: 't' },
+    environment: {
+      name: 'contoso',
+      url: 'https://contoso.crm.dynamics.com',
+      tenantId: 't',
+      tables: [{ logicalName: 'account' }],
+    },
     getToken: () => Promise.resolve('t'),
     logger: silentLogger,
   });
@@ -35,7 +40,12 @@ describe('Dataverse client defaults', () => {
   it('refuses a maxConcurrency above the service limit', () => {
     expect(() =>
       resolveClientOptions({
-        environment: { name: 'contoso', url: 'https://contoso.crm.dynamics.com', tenantId: 't' },
+        environment: {
+          name: 'contoso',
+          url: 'https://contoso.crm.dynamics.com',
+          tenantId: 't',
+          tables: [{ logicalName: 'account' }],
+        },
         getToken: () => Promise.resolve('t'),
         logger: silentLogger,
         maxConcurrency: 53,

@@ -141,7 +141,12 @@ export function harness(
     error: (m) => logLines.push(`error ${m}`),
   };
   const client = createDataverseClient({
-    environment: { name: 'contoso-test', url: server.url, tenantId: 'tenant' },
+    environment: {
+      name: 'contoso-test',
+      url: server.url,
+      tenantId: 'tenant',
+      tables: [{ logicalName: 'account' }],
+    },
     getToken: ({ forceRefresh }) => {
       tokenRequests.push({ forceRefresh });
       const refreshes = tokenRequests.filter((t) => t.forceRefresh).length;

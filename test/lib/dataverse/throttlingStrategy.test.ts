@@ -8,7 +8,12 @@ import { silentLogger } from '../../../src/lib/util';
 
 const NOW = Date.parse('2025-01-01T12:00:00Z');
 const options = resolveClientOptions({
-  environment: { name: 'contoso', url: 'https://contoso.crm.dynamics.com', tenantId: 't' },
+  environment: {
+    name: 'contoso',
+    url: 'https://contoso.crm.dynamics.com',
+    tenantId: 't',
+    tables: [{ logicalName: 'account' }],
+  },
   getToken: () => Promise.resolve('t'),
   logger: silentLogger,
   now: () => NOW,

@@ -17,13 +17,19 @@ describe('lastSyncCheck', () => {
 
   it('passes within three intervals and reports the age', () => {
     const result = lastSyncCheck(
-      'contoso',
+      'contoso/account',
       { lastSuccessAt: new Date(now.getTime() - 14 * 60_000), lastError: undefined },
       interval,
       now,
       false,
     );
-    expect(result).toMatchObject({ status: 'pass', observedValue: 14 * 60, observedUnit: 's' });
+    expect(result).toMatchObject({
+      componentId: 'contoso/account',
+      componentType: 'table sync',
+      status: 'pass',
+      observedValue: 14 * 60,
+      observedUnit: 's',
+    });
   });
 
   it('warns when older than three intervals, with the last error only in detailed mode', () => {
@@ -31,21 +37,21 @@ describe('lastSyncCheck', () => {
       lastSuccessAt: new Date(now.getTime() - 16 * 60_000),
       lastError: 'contoso / read checkpoint: storage unreachable',
     };
-    const detailed = lastSyncCheck('contoso', facts, interval, now, true);
+    const detailed = lastSyncCheck('contoso/account', facts, interval, now, true);
     expect(detailed.status).toBe('warn');
     expect(detailed.output).toContain('Last error: contoso / read checkpoint: storage unreachable');
 
-    const summary = lastSyncCheck('contoso', facts, interval, now, false);
+    const summary = lastSyncCheck('contoso/account', facts, interval, now, false);
     expect(summary.status).toBe('warn');
     expect(summary.output).not.toContain('storage unreachable');
     expect(summary.output).toContain(
-      "The last run failed: details and the fix are in the accountSync function's log.",
+      "The last run failed: details and the fix are in the syncJob function's log.",
     );
   });
 
   it('shows when and why the last full resync started', () => {
     const result = lastSyncCheck(
-      'contoso',
+      'contoso/account',
       {
         lastSuccessAt: new Date(now.getTime() - 60_000),
         lastError: undefined,
@@ -67,7 +73,7 @@ describe('lastSyncCheck', () => {
 
   it('warns while rows are missing from the target because it cannot hold them', () => {
     const result = lastSyncCheck(
-      'contoso',
+      'contoso/account',
       {
         lastSuccessAt: new Date(now.getTime() - 60_000),
         lastError: undefined,
@@ -90,17 +96,20 @@ describe('lastSyncCheck', () => {
     expect(result.output).toMatch(
       /2 rows are missing from the target.*a1: property description holds 78 KiB/,
     );
+    // The fix names the setting that now holds column lists (ACCOUNT_SYNC_COLUMNS is gone).
+    expect(result.output).toContain("the table's column list in SYNC_TABLES");
   });
 
   it('warns when no sync ever succeeded', () => {
     const result = lastSyncCheck(
-      'contoso',
+      'contoso/account',
       { lastSuccessAt: undefined, lastError: undefined },
       interval,
       now,
       false,
     );
     expect(result.status).toBe('warn');
-    expect(result.output).toContain('No successful account sync yet');
+    expect(result).toMatchObject({ componentId: 'contoso/account', componentType: 'table sync' });
+    expect(result.output).toContain('No successful sync of this table yet');
   });
 });

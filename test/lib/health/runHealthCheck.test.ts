@@ -4,18 +4,20 @@ import type { DataverseTokenProvider } from '../../../src/lib/auth';
 import type { ClientStats, DataverseClient, WhoAmIResult } from '../../../src/lib/dataverse';
 import { AuthenticationError } from '../../../src/lib/errors';
 import { type HealthDependencies, runHealthCheck } from '../../../src/lib/health/runHealthCheck';
-import type { EnvironmentSettings } from '../../../src/lib/settings';
+import { type EnvironmentSettings, SYNC_POISON_QUEUE_NAME } from '../../../src/lib/settings';
 import type { Logger } from '../../../src/lib/util';
 
 const contoso: EnvironmentSettings = {
   name: 'contoso',
   url: 'https://contoso.crm.dynamics.com',
   tenantId: 't1',
+  tables: [{ logicalName: 'account' }],
 };
 const fabrikam: EnvironmentSettings = {
   name: 'fabrikam',
   url: 'https://fabrikam.crm.dynamics.com',
   tenantId: 't2',
+  tables: [{ logicalName: 'account' }],
 };
 const now = new Date('2026-11-23T12:00:00Z');
 const NOW_ISO = '2026-11-23T12:00:00.000Z';
@@ -115,10 +117,10 @@ describe('runHealthCheck', () => {
     const report = await runHealthCheck(deps({}));
     expect(report.status).toBe('pass');
     expect(Object.keys(report.checks)).toEqual([
-      'contoso:lastSync',
       'contoso:throttling',
       'contoso:token',
       'contoso:whoAmI',
+      'contoso/account:lastSync',
       'credential:expiry',
       'credential:version',
     ]);
@@ -246,8 +248,8 @@ describe('runHealthCheck', () => {
       deps({ timeoutInMs: 50, lastSync: () => new Promise(() => undefined) }),
     );
     expect(report.status).toBe('warn');
-    expect(report.checks['contoso:lastSync']?.[0]).toMatchObject({ status: 'warn' });
-    expect(report.checks['contoso:lastSync']?.[0]?.output).toContain('No answer within');
+    expect(report.checks['contoso/account:lastSync']?.[0]).toMatchObject({ status: 'warn' });
+    expect(report.checks['contoso/account:lastSync']?.[0]?.output).toContain('No answer within');
     expect(report.checks['contoso:whoAmI']?.[0]?.status).toBe('pass');
   });
 
@@ -285,7 +287,7 @@ describe('runHealthCheck', () => {
       status: 'warn',
       observedValue: 3,
     });
-    expect(report.checks['contoso:lastSync']?.[0]?.status).toBe('warn');
+    expect(report.checks['contoso/account:lastSync']?.[0]?.status).toBe('warn');
   });
 
   it('judges the credential once Entra has answered: warns on credential:version and the expiry of the version in use', async () => {
@@ -352,5 +354,129 @@ describe('runHealthCheck', () => {
     const report = await runHealthCheck(deps({ tokenProvider: local }));
     expect(report.checks['credential:version']).toBeUndefined();
     expect(report.checks['credential:expiry']?.[0]?.status).toBe('pass');
+  });
+});
+
+describe('runHealthCheck: one lastSync check per table', () => {
+  it('asks for the last sync of each (environment, table) and keys the check <env>/<table>:lastSync', async () => {
+    const asked: string[] = [];
+    const twoTables: EnvironmentSettings = {
+      ...contoso,
+      tables: [{ logicalName: 'account' }, { logicalName: 'contact', columns: ['fullname'] }],
+    };
+    const report = await runHealthCheck(
+      deps({
+        environments: [twoTables, fabrikam],
+        lastSync: (environment, table) => {
+          asked.push(`${environment.name}/${table}`);
+          // Only contoso's contact is stale: the other tables must stay passing.
+          const ageInMs = environment.name === 'contoso' && table === 'contact' ? 3600_000 : 60_000;
+          return Promise.resolve({
+            lastSuccessAt: new Date(now.getTime() - ageInMs),
+            lastError: undefined,
+          });
+        },
+      }),
+    );
+    expect(asked.sort()).toEqual(['contoso/account', 'contoso/contact', 'fabrikam/account']);
+    expect(
+      Object.keys(report.checks)
+        .filter((key) => key.endsWith(':lastSync'))
+        .sort(),
+    ).toEqual([
+      'contoso/account:lastSync',
+      'contoso/contact:lastSync',
+      'fabrikam/account:lastSync',
+    ]);
+    expect(report.checks['contoso/contact:lastSync']?.[0]).toMatchObject({
+      componentId: 'contoso/contact',
+      componentType: 'table sync',
+      status: 'warn',
+    });
+    expect(report.checks['contoso/account:lastSync']?.[0]).toMatchObject({
+      componentId: 'contoso/account',
+      componentType: 'table sync',
+      status: 'pass',
+    });
+    expect(report.checks['fabrikam/account:lastSync']?.[0]?.status).toBe('pass');
+    expect(report.status).toBe('warn');
+  });
+
+  it('warns only the table whose checkpoint cannot be read, naming it as the component', async () => {
+    const twoTables: EnvironmentSettings = {
+      ...contoso,
+      tables: [{ logicalName: 'account' }, { logicalName: 'contact' }],
+    };
+    const report = await runHealthCheck(
+      deps({
+        environments: [twoTables],
+        lastSync: (_environment, table) =>
+          table === 'contact'
+            ? Promise.reject(new Error('storage unreachable'))
+            : Promise.resolve({
+                lastSuccessAt: new Date(now.getTime() - 60_000),
+                lastError: undefined,
+              }),
+      }),
+    );
+    expect(report.status).toBe('warn');
+    expect(report.checks['contoso/contact:lastSync']?.[0]).toMatchObject({
+      componentId: 'contoso/contact',
+      status: 'warn',
+    });
+    expect(report.checks['contoso/account:lastSync']?.[0]?.status).toBe('pass');
+  });
+});
+
+describe('runHealthCheck: the poison queue', () => {
+  it('has no poison check when the count is not wired (the CLI without a queue)', async () => {
+    const report = await runHealthCheck(deps({}));
+    expect(report.checks['sync:poisonMessages']).toBeUndefined();
+  });
+
+  it('passes with an empty poison queue', async () => {
+    const report = await runHealthCheck(deps({ poisonCount: () => Promise.resolve(0) }));
+    expect(report.status).toBe('pass');
+    expect(report.checks['sync:poisonMessages']?.[0]).toMatchObject({
+      componentId: 'sync',
+      status: 'pass',
+      observedValue: 0,
+    });
+  });
+
+  it('warns, naming the poison queue, when jobs gave up', async () => {
+    const report = await runHealthCheck(deps({ poisonCount: () => Promise.resolve(3) }));
+    expect(report.status).toBe('warn');
+    const check = report.checks['sync:poisonMessages']?.[0];
+    expect(check).toMatchObject({ componentId: 'sync', status: 'warn', observedValue: 3 });
+    expect(check?.output).toContain(SYNC_POISON_QUEUE_NAME);
+    expect(check?.output).toMatch(/^3 sync job message\(s\) failed every attempt/);
+  });
+
+  it('warns, not fails, when the poison queue cannot be read', async () => {
+    const logger = capture();
+    const report = await runHealthCheck(
+      deps({ logger, poisonCount: () => Promise.reject(new Error('queue service unreachable')) }),
+    );
+    expect(report.status).toBe('warn');
+    expect(report.checks['sync:poisonMessages']?.[0]).toMatchObject({
+      componentId: 'sync',
+      status: 'warn',
+    });
+    expect(report.checks['contoso:whoAmI']?.[0]?.status).toBe('pass');
+    expect(logger.lines).toEqual([
+      expect.stringMatching(
+        /^warn: Health check sync:poisonMessages warned at .*queue service unreachable/,
+      ),
+    ]);
+  });
+
+  it('warns, not fails, when the poison queue read hangs past the budget', async () => {
+    const report = await runHealthCheck(
+      deps({ timeoutInMs: 50, poisonCount: () => new Promise<number>(() => undefined) }),
+    );
+    expect(report.status).toBe('warn');
+    expect(report.checks['sync:poisonMessages']?.[0]).toMatchObject({ status: 'warn' });
+    expect(report.checks['sync:poisonMessages']?.[0]?.output).toContain('No answer within');
   });
 });

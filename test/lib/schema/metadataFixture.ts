@@ -15,7 +15,12 @@ export function metadataClient(
   };
   return {
     paths,
-    environment: { name: 'contoso', url: 'https://contoso.crm.dynamics.com', tenantId: 't' },
+    environment: {
+      name: 'contoso',
+      url: 'https://contoso.crm.dynamics.com',
+      tenantId: 't',
+      tables: [{ logicalName: 'account' }],
+    },
     getJson: <T>(path: string): Promise<T> => {
       paths.push(path);
       const key = Object.keys(answers).find((prefix) => path.startsWith(prefix));

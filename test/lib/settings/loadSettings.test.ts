@@ -36,7 +36,12 @@ describe('loadSettings: defaults and normalisation', () => {
   it('applies every documented default', () => {
     const s = loadSettings(base());
     expect(s.environments).toEqual([
-      { name: 'contoso', url: 'https://contoso.crm.dynamics.com', tenantId: TENANT },
+      {
+        name: 'contoso',
+        url: 'https://contoso.crm.dynamics.com',
+        tenantId: TENANT,
+        tables: [{ logicalName: 'account' }],
+      },
     ]);
     expect(s.defaultTenantId).toBe(TENANT);
     expect(s.clientId).toBe(CLIENT);
@@ -44,25 +49,19 @@ describe('loadSettings: defaults and normalisation', () => {
     expect(s.credentialSource).toEqual({ kind: 'secretValue', secret: SECRET });
     expect(s.managedIdentityClientId).toBeUndefined();
     expect(s.authorityHost).toBe('https://login.microsoftonline.com');
+    // No labelLanguage: choice labels come in each organisation's base language.
     expect(s.sync).toEqual({
       schedule: '0 */15 * * * *',
-      columns: [
-        'accountid',
-        'name',
-        'accountnumber',
-        'telephone1',
-        'emailaddress1',
-        'address1_city',
-        'revenue',
-        'statecode',
-        'versionnumber',
-      ],
-      target: { kind: 'table', tableName: 'accounts' },
+      target: { kind: 'table', tablePrefix: 'dv' },
       storage: {
         settingName: 'AzureWebJobsStorage',
         connectionString: 'UseDevelopmentStorage=true',
       },
-      maxRunSeconds: 1500,
+      jobsStorage: {
+        settingName: 'AzureWebJobsStorage',
+        connectionString: 'UseDevelopmentStorage=true',
+      },
+      maxRunSeconds: 600,
       pageSize: 5000,
     });
     expect(s.healthCacheSeconds).toBe(60);
@@ -75,8 +74,10 @@ describe('loadSettings: defaults and normalisation', () => {
     expect(Object.isFrozen(s)).toBe(true);
     expect(Object.isFrozen(s.environments)).toBe(true);
     expect(Object.isFrozen(s.environments[0])).toBe(true);
-    expect(Object.isFrozen(s.sync.columns)).toBe(true);
+    expect(Object.isFrozen(s.environments[0]?.tables)).toBe(true);
+    expect(Object.isFrozen(s.environments[0]?.tables[0])).toBe(true);
     expect(Object.isFrozen(s.sync.storage)).toBe(true);
+    expect(Object.isFrozen(s.sync.jobsStorage)).toBe(true);
     expect(Object.isFrozen(s.credentialSource)).toBe(true);
   });
 
@@ -93,7 +94,7 @@ describe('loadSettings: defaults and normalisation', () => {
     ['http://[::1]:5000', 'http://[::1]:5000', 'local'],
   ])('DATAVERSE_URL %s → url %s, name %s', (input, url, name) => {
     expect(loadSettings(base({ DATAVERSE_URL: input })).environments).toEqual([
-      { name, url, tenantId: TENANT },
+      { name, url, tenantId: TENANT, tables: [{ logicalName: 'account' }] },
     ]);
   });
 
@@ -103,29 +104,38 @@ describe('loadSettings: defaults and normalisation', () => {
     );
     expect(s.sync.schedule).toBe('0 */15 * * * *');
     expect(s.healthCacheSeconds).toBe(60);
-    expect(s.sync.target).toEqual({ kind: 'table', tableName: 'accounts' });
+    expect(s.sync.target).toEqual({ kind: 'table', tablePrefix: 'dv' });
   });
 
-  it('reads several environments with per-environment tenants', () => {
+  it('reads several environments with per-environment tenants and tables', () => {
     const s = loadSettings(
       base({
         DATAVERSE_URL: undefined,
+        SYNC_TABLES: 'account,new_project',
         DATAVERSE_ENVIRONMENTS: JSON.stringify([
           { name: 'contoso-prod', url: 'https://contoso.crm.dynamics.com/' },
           {
             name: 'Fabrikam2',
             url: 'https://fabrikam.crm4.dynamics.com',
             tenantId: 'Fabrikam.onmicrosoft.com',
+            tables: 'contact(fullname,parentcustomerid)',
           },
         ]),
       }),
     );
     expect(s.environments).toEqual([
-      { name: 'contoso-prod', url: 'https://contoso.crm.dynamics.com', tenantId: TENANT },
+      {
+        name: 'contoso-prod',
+        url: 'https://contoso.crm.dynamics.com',
+        tenantId: TENANT,
+        // No "tables" of its own: SYNC_TABLES.
+        tables: [{ logicalName: 'account' }, { logicalName: 'new_project' }],
+      },
       {
         name: 'Fabrikam2',
         url: 'https://fabrikam.crm4.dynamics.com',
         tenantId: 'fabrikam.onmicrosoft.com',
+        tables: [{ logicalName: 'contact', columns: ['fullname', 'parentcustomerid'] }],
       },
     ]);
   });
@@ -167,11 +177,6 @@ describe('loadSettings: defaults and normalisation', () => {
       '*/30 0,30 8-18/2 1 JAN *',
     ],
     [
-      { ACCOUNT_SYNC_COLUMNS: ' name , versionnumber,new_custom_field,name' },
-      (s: ReturnType<typeof loadSettings>) => s.sync.columns,
-      ['accountid', 'name', 'versionnumber', 'new_custom_field'],
-    ],
-    [
       {
         SYNC_TARGET: 'HTTP',
         SYNC_WEBHOOK_URL: 'https://mirror.example.com/api/x?code=abc',
@@ -189,20 +194,21 @@ describe('loadSettings: defaults and normalisation', () => {
       { kind: 'http', url: 'http://127.0.0.1:7071/hook', scope: 'api://mirror/.default' },
     ],
     [
-      { ACCOUNT_SYNC_TABLE_NAME: 'AccountMirror2' },
+      { SYNC_TABLE_PREFIX: 'Mirror2' },
       (s: ReturnType<typeof loadSettings>) => s.sync.target,
-      { kind: 'table', tableName: 'AccountMirror2' },
+      { kind: 'table', tablePrefix: 'Mirror2' },
+    ],
+    [
+      { SYNC_LABEL_LANGUAGE: '1031' },
+      (s: ReturnType<typeof loadSettings>) => s.sync.labelLanguage,
+      1031,
     ],
     [
       { SYNC_MAX_RUN_SECONDS: '30' },
       (s: ReturnType<typeof loadSettings>) => s.sync.maxRunSeconds,
       30,
     ],
-    [
-      { SYNC_PAGE_SIZE: '500' },
-      (s: ReturnType<typeof loadSettings>) => s.sync.pageSize,
-      500,
-    ],
+    [{ SYNC_PAGE_SIZE: '500' }, (s: ReturnType<typeof loadSettings>) => s.sync.pageSize, 500],
     [
       { HEALTH_CACHE_SECONDS: '0' },
       (s: ReturnType<typeof loadSettings>) => s.healthCacheSeconds,
@@ -215,6 +221,58 @@ describe('loadSettings: defaults and normalisation', () => {
     ],
   ])('accepts %o', (overrides, pick, expected) => {
     expect(pick(loadSettings(base(overrides)))).toEqual(expected);
+  });
+});
+
+describe('loadSettings: SYNC_TABLES and the mirror tables', () => {
+  const tablesOf = (overrides: Record<string, string | undefined>) =>
+    loadSettings(base(overrides)).environments[0]?.tables;
+
+  it.each<[string, unknown]>([
+    [
+      'account,contact(fullname,parentcustomerid),new_project',
+      [
+        { logicalName: 'account' },
+        { logicalName: 'contact', columns: ['fullname', 'parentcustomerid'] },
+        { logicalName: 'new_project' },
+      ],
+    ],
+    // Spaces around names and columns are dropped; a column given twice is kept once.
+    [
+      ' account , contact( fullname , _parentcustomerid_value ,fullname) ',
+      [
+        { logicalName: 'account' },
+        { logicalName: 'contact', columns: ['fullname', '_parentcustomerid_value'] },
+      ],
+    ],
+    ['new_project', [{ logicalName: 'new_project' }]],
+  ])('SYNC_TABLES=%s', (value, expected) => {
+    expect(tablesOf({ SYNC_TABLES: value })).toEqual(expected);
+  });
+
+  it('gives every environment without its own "tables" the SYNC_TABLES list (default account)', () => {
+    expect(tablesOf({})).toEqual([{ logicalName: 'account' }]);
+    expect(tablesOf({ SYNC_TABLES: '  ' })).toEqual([{ logicalName: 'account' }]);
+  });
+
+  it('accepts tables that share a mirror table name when the target is a webhook (no mirror tables)', () => {
+    const s = loadSettings(
+      base({
+        SYNC_TABLES: 'new_project,newproject',
+        SYNC_TARGET: 'http',
+        SYNC_WEBHOOK_URL: 'https://mirror.example.com/api/x',
+      }),
+    );
+    expect(s.environments[0]?.tables).toEqual([
+      { logicalName: 'new_project' },
+      { logicalName: 'newproject' },
+    ]);
+  });
+
+  it('accepts a prefix that keeps the longest mirror table name within 63 characters', () => {
+    const longest = `a${'b'.repeat(60)}`; // dv + 61 = 63 characters
+    const s = loadSettings(base({ SYNC_TABLES: longest }));
+    expect(s.sync.target).toEqual({ kind: 'table', tablePrefix: 'dv' });
   });
 });
 
@@ -258,6 +316,7 @@ describe('loadSettings: storage connection', () => {
         settingName: 'AzureWebJobsStorage',
         blobServiceUri: 'https://contosostore.blob.core.windows.net',
         tableServiceUri: 'https://contosostore.table.core.windows.net',
+        queueServiceUri: 'https://contosostore.queue.core.windows.net',
       },
     ],
     [
@@ -265,12 +324,14 @@ describe('loadSettings: storage connection', () => {
         AzureWebJobsStorage: undefined,
         AzureWebJobsStorage__blobServiceUri: 'https://contosostore.blob.core.windows.net/',
         AzureWebJobsStorage__tableServiceUri: 'https://contosostore.table.core.windows.net',
+        AzureWebJobsStorage__queueServiceUri: 'https://contosostore.queue.core.windows.net',
         AzureWebJobsStorage__clientId: CLIENT,
       },
       {
         settingName: 'AzureWebJobsStorage',
         blobServiceUri: 'https://contosostore.blob.core.windows.net',
         tableServiceUri: 'https://contosostore.table.core.windows.net',
+        queueServiceUri: 'https://contosostore.queue.core.windows.net',
         clientId: CLIENT,
       },
     ],
@@ -300,6 +361,54 @@ describe('loadSettings: storage connection', () => {
   ])('resolves %o', (overrides, expected) => {
     expect(loadSettings(base(overrides)).sync.storage).toEqual(expected);
   });
+
+  it('uses the sync storage for the job queue when it is AzureWebJobsStorage', () => {
+    const s = loadSettings(
+      base({ AzureWebJobsStorage: undefined, AzureWebJobsStorage__accountName: 'contosostore' }),
+    );
+    expect(s.sync.jobsStorage).toBe(s.sync.storage);
+  });
+
+  it.each([
+    [
+      'a connection string',
+      { SYNC_STORAGE: 'MirrorStorage', MirrorStorage: 'UseDevelopmentStorage=true' },
+      { settingName: 'AzureWebJobsStorage', connectionString: 'UseDevelopmentStorage=true' },
+    ],
+    [
+      'only the queue service URI',
+      {
+        SYNC_STORAGE: 'MirrorStorage',
+        MirrorStorage: 'UseDevelopmentStorage=true',
+        AzureWebJobsStorage: undefined,
+        AzureWebJobsStorage__queueServiceUri: 'https://jobs.queue.core.windows.net/',
+      },
+      {
+        settingName: 'AzureWebJobsStorage',
+        queueServiceUri: 'https://jobs.queue.core.windows.net',
+      },
+    ],
+    [
+      'only the account name',
+      {
+        SYNC_STORAGE: 'MirrorStorage',
+        MirrorStorage: 'UseDevelopmentStorage=true',
+        AzureWebJobsStorage: undefined,
+        AzureWebJobsStorage__accountName: 'jobs',
+      },
+      {
+        settingName: 'AzureWebJobsStorage',
+        queueServiceUri: 'https://jobs.queue.core.windows.net',
+      },
+    ],
+  ])(
+    'with SYNC_STORAGE elsewhere, reads the job queue from AzureWebJobsStorage given %s',
+    (_label, overrides, expected) => {
+      const s = loadSettings(base(overrides));
+      expect(s.sync.storage.settingName).toBe('MirrorStorage');
+      expect(s.sync.jobsStorage).toEqual(expected);
+    },
+  );
 });
 
 describe('loadSettings: invalid values', () => {
@@ -484,29 +593,133 @@ describe('loadSettings: invalid values', () => {
       { SYNC_SCHEDULE: '*/5 * * * *' },
       'SYNC_SCHEDULE: must be a 6-field NCRONTAB expression',
     ],
-    [
-      'timespan schedule',
-      { SYNC_SCHEDULE: '00:05:00' },
-      'SYNC_SCHEDULE: must be a 6-field',
-    ],
-    [
-      'second out of range',
-      { SYNC_SCHEDULE: '60 * * * * *' },
-      'has an invalid second field',
-    ],
+    ['timespan schedule', { SYNC_SCHEDULE: '00:05:00' }, 'SYNC_SCHEDULE: must be a 6-field'],
+    ['second out of range', { SYNC_SCHEDULE: '60 * * * * *' }, 'has an invalid second field'],
     ['hour out of range', { SYNC_SCHEDULE: '0 0 24 * * *' }, 'has an invalid hour field'],
     ['zero step', { SYNC_SCHEDULE: '0 */0 * * * *' }, 'has an invalid minute field'],
     ['reversed range', { SYNC_SCHEDULE: '0 0 9-5 * * *' }, 'has an invalid hour field'],
+    ['bad day name', { SYNC_SCHEDULE: '0 0 0 * * Funday' }, 'has an invalid day-of-week field'],
     [
-      'bad day name',
-      { SYNC_SCHEDULE: '0 0 0 * * Funday' },
-      'has an invalid day-of-week field',
+      'tables: empty entry',
+      { SYNC_TABLES: 'account,,contact' },
+      'SYNC_TABLES: has an empty entry (two commas in a row, or a trailing comma)',
     ],
-    ['uppercase column', { ACCOUNT_SYNC_COLUMNS: 'name,Telephone1' }, 'not valid: "Telephone1"'],
+    ['tables: trailing comma', { SYNC_TABLES: 'account,' }, 'SYNC_TABLES: has an empty entry'],
     [
-      'column with space',
-      { ACCOUNT_SYNC_COLUMNS: 'name,account number' },
-      'not valid: "account number"',
+      'tables: unpaired parenthesis',
+      { SYNC_TABLES: 'account,contact(fullname' },
+      'SYNC_TABLES: has parentheses that do not pair up',
+    ],
+    [
+      'tables: nested parentheses',
+      { SYNC_TABLES: 'contact(fullname(x))' },
+      'SYNC_TABLES: has parentheses that do not pair up',
+    ],
+    [
+      'tables: two column lists',
+      { SYNC_TABLES: 'contact(fullname)(emailaddress1)' },
+      'SYNC_TABLES: has an entry that is not table or table(columns): "contact(fullname)(emailaddress1)"',
+    ],
+    [
+      'tables: display name',
+      { SYNC_TABLES: 'Account' },
+      'SYNC_TABLES: names a table that is not a logical name (lowercase letters, digits, underscores): "Account"',
+    ],
+    [
+      'tables: a table twice',
+      { SYNC_TABLES: 'account,contact,account' },
+      'SYNC_TABLES: lists table account twice',
+    ],
+    [
+      'tables: uppercase column',
+      { SYNC_TABLES: 'account(name,Telephone1)' },
+      'SYNC_TABLES: lists columns of account that are not logical names: "Telephone1"',
+    ],
+    [
+      'tables: column with a space',
+      { SYNC_TABLES: 'account(name,account number)' },
+      'SYNC_TABLES: lists columns of account that are not logical names: "account number"',
+    ],
+    [
+      'tables: empty column list',
+      { SYNC_TABLES: 'account()' },
+      'SYNC_TABLES: lists columns of account that are not logical names: ""',
+    ],
+    [
+      'tables: two tables, one mirror table',
+      { SYNC_TABLES: 'new_project,newproject' },
+      'SYNC_TABLES: tables new_project and newproject would share the mirror table dvnewproject',
+    ],
+    [
+      'tables: two environments, one mirror table',
+      {
+        DATAVERSE_URL: undefined,
+        DATAVERSE_ENVIRONMENTS: JSON.stringify([
+          { name: 'a', url: 'https://a.crm.dynamics.com', tables: 'new_project' },
+          { name: 'b', url: 'https://b.crm.dynamics.com', tables: 'newproject' },
+        ]),
+      },
+      'SYNC_TABLES: tables new_project and newproject would share the mirror table dvnewproject',
+    ],
+    [
+      'environment tables not a string',
+      {
+        DATAVERSE_URL: undefined,
+        DATAVERSE_ENVIRONMENTS: JSON.stringify([
+          { name: 'a', url: 'https://a.crm.dynamics.com', tables: ['account'] },
+        ]),
+      },
+      'DATAVERSE_ENVIRONMENTS: entry 0 "tables" must be a string like SYNC_TABLES',
+    ],
+    [
+      'environment tables invalid',
+      {
+        DATAVERSE_URL: undefined,
+        DATAVERSE_ENVIRONMENTS: JSON.stringify([
+          { name: 'a', url: 'https://a.crm.dynamics.com', tables: 'account,,contact' },
+        ]),
+      },
+      'DATAVERSE_ENVIRONMENTS: entry 0 "tables" has an empty entry',
+    ],
+    [
+      'prefix with underscore',
+      { SYNC_TABLE_PREFIX: 'dv_' },
+      'SYNC_TABLE_PREFIX: must be 1-20 letters or digits starting with a letter (mirror tables are named prefix + table), got "dv_"',
+    ],
+    [
+      'prefix starting with a digit',
+      { SYNC_TABLE_PREFIX: '1dv' },
+      'SYNC_TABLE_PREFIX: must be 1-20 letters or digits starting with a letter',
+    ],
+    [
+      'prefix too long',
+      { SYNC_TABLE_PREFIX: 'p'.repeat(21) },
+      'SYNC_TABLE_PREFIX: must be 1-20 letters or digits',
+    ],
+    [
+      'mirror table name too long',
+      { SYNC_TABLES: `a${'b'.repeat(61)}` },
+      `SYNC_TABLE_PREFIX: gives table a${'b'.repeat(61)} the mirror table name dva${'b'.repeat(61)}, which Azure does not accept (3-63 letters or digits); use a shorter prefix`,
+    ],
+    [
+      'mirror table name too short',
+      { SYNC_TABLE_PREFIX: 'd', SYNC_TABLES: 'a' },
+      'SYNC_TABLE_PREFIX: gives table a the mirror table name da, which Azure does not accept',
+    ],
+    [
+      'label language as a culture name',
+      { SYNC_LABEL_LANGUAGE: 'de-DE' },
+      'SYNC_LABEL_LANGUAGE: must be a language code (LCID) such as 1033 for English or 1031 for German, got "de-DE"',
+    ],
+    [
+      'label language out of range',
+      { SYNC_LABEL_LANGUAGE: '1024' },
+      'SYNC_LABEL_LANGUAGE: must be a language code (LCID)',
+    ],
+    [
+      'label language too short',
+      { SYNC_LABEL_LANGUAGE: '999' },
+      'SYNC_LABEL_LANGUAGE: must be a language code (LCID)',
     ],
     ['bad target', { SYNC_TARGET: 'queue' }, 'SYNC_TARGET: must be table or http'],
     [
@@ -523,21 +736,6 @@ describe('loadSettings: invalid values', () => {
       'bad scope',
       { SYNC_WEBHOOK_SCOPE: 'mirror scope' },
       'SYNC_WEBHOOK_SCOPE: must be an Entra resource',
-    ],
-    [
-      'short table name',
-      { ACCOUNT_SYNC_TABLE_NAME: 'ab' },
-      'ACCOUNT_SYNC_TABLE_NAME: must be an Azure table name',
-    ],
-    [
-      'table name with dash',
-      { ACCOUNT_SYNC_TABLE_NAME: 'my-accounts' },
-      'ACCOUNT_SYNC_TABLE_NAME: must be an Azure table name',
-    ],
-    [
-      'reserved table name',
-      { ACCOUNT_SYNC_TABLE_NAME: 'Tables' },
-      'ACCOUNT_SYNC_TABLE_NAME: must be an Azure table name',
     ],
     [
       'run seconds too low',
@@ -594,6 +792,45 @@ describe('loadSettings: invalid values', () => {
       'AzureWebJobsStorage: is required',
     ],
     [
+      'storage identity-based without the queue',
+      {
+        AzureWebJobsStorage: undefined,
+        AzureWebJobsStorage__blobServiceUri: 'https://x.blob.core.windows.net',
+        AzureWebJobsStorage__tableServiceUri: 'https://x.table.core.windows.net',
+      },
+      'AzureWebJobsStorage: is required: a storage connection string, or identity-based AzureWebJobsStorage__accountName (or AzureWebJobsStorage__blobServiceUri, AzureWebJobsStorage__tableServiceUri, AzureWebJobsStorage__queueServiceUri); checkpoints live in blobs, mirrors in tables and the job queue in queues',
+    ],
+    [
+      'job queue storage missing when the sync storage is elsewhere',
+      {
+        SYNC_STORAGE: 'MirrorStorage',
+        MirrorStorage: 'UseDevelopmentStorage=true',
+        AzureWebJobsStorage: undefined,
+      },
+      'AzureWebJobsStorage: is required: a storage connection string, or identity-based AzureWebJobsStorage__accountName (or AzureWebJobsStorage__queueServiceUri); the sync job queue lives there',
+    ],
+    [
+      'job queue storage with only blob and table when the sync storage is elsewhere',
+      {
+        SYNC_STORAGE: 'MirrorStorage',
+        MirrorStorage: 'UseDevelopmentStorage=true',
+        AzureWebJobsStorage: undefined,
+        AzureWebJobsStorage__blobServiceUri: 'https://x.blob.core.windows.net',
+        AzureWebJobsStorage__tableServiceUri: 'https://x.table.core.windows.net',
+      },
+      'the sync job queue lives there',
+    ],
+    [
+      'job queue uri over http',
+      {
+        SYNC_STORAGE: 'MirrorStorage',
+        MirrorStorage: 'UseDevelopmentStorage=true',
+        AzureWebJobsStorage: undefined,
+        AzureWebJobsStorage__queueServiceUri: 'http://x.queue.core.windows.net',
+      },
+      'AzureWebJobsStorage__queueServiceUri: must use https',
+    ],
+    [
       'storage http uri',
       {
         AzureWebJobsStorage: undefined,
@@ -616,11 +853,7 @@ describe('loadSettings: invalid values', () => {
       { SYNC_STORAGE: 'my storage' },
       'SYNC_STORAGE: must be the name of an app setting',
     ],
-    [
-      'named storage missing',
-      { SYNC_STORAGE: 'MirrorStorage' },
-      'MirrorStorage: is required',
-    ],
+    ['named storage missing', { SYNC_STORAGE: 'MirrorStorage' }, 'MirrorStorage: is required'],
   ])('%s', (_label, overrides, expected) => {
     const message = problemsOf(base(overrides));
     expect(message).toContain(expected);
@@ -711,10 +944,29 @@ describe('loadSettings: settings of earlier versions', () => {
     ]);
   });
 
-  it('reads every renamed name (none is ignored silently)', () => {
+  it('says how each setting replaced by SYNC_TABLES and SYNC_TABLE_PREFIX is expressed now', () => {
+    const message = problemsOf(
+      base({ ACCOUNT_SYNC_COLUMNS: 'name,revenue', ACCOUNT_SYNC_TABLE_NAME: 'accounts' }),
+    );
+    expect(message.split('\n')).toEqual([
+      '2 app settings are missing or invalid:',
+      '- ACCOUNT_SYNC_COLUMNS: was replaced by SYNC_TABLES, which lists tables and, in parentheses, their columns (without a list, every column of the table is copied). Example: SYNC_TABLES=account(name,accountnumber,revenue)',
+      '- ACCOUNT_SYNC_TABLE_NAME: was replaced by SYNC_TABLE_PREFIX: each synced table gets its own mirror table named prefix + logical name (dvaccount, dvcontact); remove this setting. Example: SYNC_TABLE_PREFIX=dv',
+    ]);
+  });
+
+  it('reads every renamed or replaced name (none is ignored silently)', () => {
     for (const name of RENAMED_SETTING_NAMES) {
-      expect(problemsOf(base({ [name]: 'x' }))).toContain(`- ${name}: was renamed to `);
+      expect(problemsOf(base({ [name]: 'x' }))).toMatch(
+        new RegExp(
+          `^- ${name}: was (renamed to|replaced by) SYNC_[A-Z_]+[;,:] .*\\. Example: SYNC_[A-Z_]+=`,
+          'm',
+        ),
+      );
     }
+    expect(RENAMED_SETTING_NAMES).toEqual(
+      expect.arrayContaining(['ACCOUNT_SYNC_COLUMNS', 'ACCOUNT_SYNC_TABLE_NAME']),
+    );
   });
 });
 
@@ -739,6 +991,9 @@ describe('SETTING_NAMES', () => {
       [...SETTING_NAMES].filter((n) => read.has(n)).sort(),
     );
     expect(new Set(SETTING_NAMES).size).toBe(SETTING_NAMES.length);
-    expect(SETTING_NAMES).toHaveLength(24);
+    expect(SETTING_NAMES).toHaveLength(25);
+    expect(SETTING_NAMES).toEqual(
+      expect.arrayContaining(['SYNC_TABLES', 'SYNC_TABLE_PREFIX', 'SYNC_LABEL_LANGUAGE']),
+    );
   });
 });

@@ -82,8 +82,8 @@ describe('settings that quote a bad value never quote a secret pasted into them'
   const QUOTING_SETTINGS = [
     'DATAVERSE_CREDENTIAL_TYPE',
     'SYNC_TARGET',
-    'ACCOUNT_SYNC_TABLE_NAME',
-    'ACCOUNT_SYNC_COLUMNS',
+    'SYNC_TABLE_PREFIX',
+    'SYNC_LABEL_LANGUAGE',
     'SYNC_SCHEDULE',
     'SYNC_MAX_RUN_SECONDS',
     'HEALTH_CACHE_SECONDS',
@@ -113,10 +113,38 @@ describe('settings that quote a bad value never quote a secret pasted into them'
     expect(line).toContain(shape);
   });
 
+  // ACCOUNT_SYNC_COLUMNS and ACCOUNT_SYNC_TABLE_NAME used to quote their value; now any value
+  // only earns "was replaced by": a secret pasted into them must not be quoted either.
+  it.each(
+    ['ACCOUNT_SYNC_COLUMNS', 'ACCOUNT_SYNC_TABLE_NAME'].flatMap((setting) =>
+      PASTED.map(([label, value, secret]) => [setting, label, value, secret] as const),
+    ),
+  )('%s (replaced) holding %s', (setting, _label, value, secret) => {
+    const error = errorOf(base({ [setting]: value }));
+    expect(fragmentsIn(visibleText(error), secret)).toEqual([]);
+    expect(error.message).toContain(`- ${setting}: was replaced by `);
+  });
+
+  // A table list is parsed, not quoted whole: a secret pasted as the list, as a column list or
+  // as an environment's "tables" must reach no error text either (it did, 40 characters of it,
+  // before parseTables quoted names through shown()).
+  it('SYNC_TABLES and an environment\'s "tables" holding a connection string quote no part of the key', () => {
+    const environments = JSON.stringify([
+      { name: 'a', url: 'https://a.crm.dynamics.com', tables: CONNECTION_STRING },
+    ]);
+    for (const overrides of [
+      { SYNC_TABLES: CONNECTION_STRING },
+      { SYNC_TABLES: `account(${CONNECTION_STRING})` },
+      { DATAVERSE_URL: undefined, DATAVERSE_ENVIRONMENTS: environments },
+    ]) {
+      const error = errorOf(base(overrides));
+      expect(fragmentsIn(visibleText(error), ACCOUNT_KEY)).toEqual([]);
+      expect(error.message).toContain('a value that is not repeated here');
+    }
+  });
+
   it('still quotes an ordinary wrong value, so the operator sees the typo', () => {
-    const error = errorOf(
-      base({ SYNC_TARGET: 'queue', SYNC_SCHEDULE: '0 */5 * * *' }),
-    );
+    const error = errorOf(base({ SYNC_TARGET: 'queue', SYNC_SCHEDULE: '0 */5 * * *' }));
     expect(error.message).toContain('SYNC_TARGET: must be table or http, got "queue"');
     expect(error.message).toContain('got "0 */5 * * *"');
   });

@@ -57,7 +57,7 @@ describe('BlobLeaseProvider logs storage errors through the sanitiser', () => {
 
     expect(lines.join('\n')).not.toContain(SIG);
     expect(lines[0]).toMatch(
-      /^error: account sync contoso: lease renewal failed, stopping the run: contoso \/ renew lease: The environment lease could not be renewed: Storage request failed: .*sig=\[redacted\].*\[AuthenticationFailed\] \(HTTP 403\)/,
+      /^error: sync contoso: lease renewal failed, stopping the run: contoso \/ renew lease: The job lease could not be renewed: Storage request failed: .*sig=\[redacted\].*\[AuthenticationFailed\] \(HTTP 403\)/,
     );
     expect(JSON.stringify(reason)).not.toContain(SIG);
     expect(String((reason as Error).cause)).not.toContain(SIG);

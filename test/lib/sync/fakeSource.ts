@@ -145,7 +145,12 @@ export class FakeAccountSource {
       lastThrottledAt: undefined,
     };
     return {
-      environment: { name: environment, url: 'https://fake.crm.dynamics.com', tenantId: 'tenant' },
+      environment: {
+        name: environment,
+        url: 'https://fake.crm.dynamics.com',
+        tenantId: 'tenant',
+        tables: [{ logicalName: 'account' }],
+      },
       whoAmI: (): Promise<WhoAmIResult> => unsupported(),
       queryPages: (): AsyncIterable<QueryPage> => unsupported(),
       queryRows: (): AsyncIterable<DataverseRow> => unsupported(),

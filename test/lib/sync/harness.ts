@@ -8,15 +8,17 @@ import { expect } from 'vitest';
 
 import { BlobLeaseProvider } from '../../../src/lib/sync/blobLease';
 import { BlobCheckpointStore } from '../../../src/lib/sync/checkpointStore';
+import { HttpSink, type HttpSinkOptions, WebhookTarget } from '../../../src/lib/sync/httpSink';
 import {
   createSyncStorageClients,
   type SyncStorageClients,
 } from '../../../src/lib/sync/storageClients';
-import type { SyncEnvironmentDeps } from '../../../src/lib/sync/syncEnvironment';
+import type { SyncTableDeps } from '../../../src/lib/sync/syncTable';
 import { TableSink } from '../../../src/lib/sync/tableSink';
-import type { SyncSink } from '../../../src/lib/sync/types';
+import type { SyncSink, SyncTarget } from '../../../src/lib/sync/types';
 import type { Logger } from '../../../src/lib/util';
-import { ACCOUNT_COLUMNS, type FakeAccountSource } from './fakeSource';
+import { accountTable } from './accountTable';
+import { type FakeAccountSource } from './fakeSource';
 
 type Row = Record<string, string | number | boolean | null>;
 
@@ -75,28 +77,54 @@ export function captureLogger(): Logger & { lines: string[] } {
   };
 }
 
-/** Deps for one environment against the harness storage. */
+/** A target whose every table goes to `sink` (the engine asks for one sink per table). */
+export function targetOf(sink: SyncSink): SyncTarget {
+  return { sinkFor: () => sink };
+}
+
+/** Deps for the account table of one environment against the harness storage. */
 export function syncDeps(
   harness: StorageHarness,
   source: FakeAccountSource,
   environment: string,
   sink: SyncSink,
-  overrides: Partial<SyncEnvironmentDeps> = {},
-): SyncEnvironmentDeps {
+  overrides: Partial<SyncTableDeps> = {},
+): SyncTableDeps {
   const logger = overrides.logger ?? captureLogger();
   return {
     client: source.client(environment),
-    sink,
+    table: 'account',
+    describeTable: () => Promise.resolve(accountTable()),
+    target: targetOf(sink),
     checkpoints: harness.checkpoints,
     leases: new BlobLeaseProvider(harness.storage.container, { logger }),
     logger,
-    options: { columns: [...ACCOUNT_COLUMNS], pageSize: 25 },
+    options: { pageSize: 25 },
     ...overrides,
   };
 }
 
+/** The checkpoint key of the account table of `environment`. */
+export function accountJob(environment: string): string {
+  return `${environment}/account`;
+}
+
+/** The webhook target's sink for the account table. */
+export function webhookSink(options: HttpSinkOptions): HttpSink {
+  return new WebhookTarget(options).sinkFor(accountTable());
+}
+
 export function tableSink(harness: StorageHarness): TableSink {
   return new TableSink(harness.storage.table('accounts'));
+}
+
+/** A typed table property as a test compares it: the Guid's text, an Int64's digits. */
+function plainValue(value: unknown): string | number | boolean | null {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'bigint') return String(value);
+  if (typeof value === 'object' && value !== null && 'value' in value)
+    return plainValue(value.value);
+  return value as string | number | boolean | null;
 }
 
 /** The table mirror of one environment, shaped like FakeAccountSource.snapshot(). */
@@ -116,7 +144,10 @@ export async function readTableMirror(
       syncGeneration: _gen,
       ...columns
     } = entity;
-    rows.set(String(rowKey), columns as Row);
+    rows.set(
+      String(rowKey),
+      Object.fromEntries(Object.entries(columns).map(([name, value]) => [name, plainValue(value)])),
+    );
   }
   return rows;
 }

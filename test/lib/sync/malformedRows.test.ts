@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { ChangePage, DataverseClient } from '../../../src/lib/dataverse';
-import { syncEnvironment } from '../../../src/lib/sync/syncEnvironment';
+import { syncTable } from '../../../src/lib/sync/syncTable';
 import { FakeAccountSource, seededRandom } from './fakeSource';
 import {
+  accountJob,
   captureLogger,
   newEnvironment,
   readTableMirror,
@@ -65,7 +66,7 @@ describe('a page with a row the sync cannot guard', () => {
         nextLink: undefined,
         deltaLink: `${ROOT}accounts?$deltatoken=2`,
       };
-      const result = await syncEnvironment({
+      const result = await syncTable({
         ...syncDeps(
           harness,
           new FakeAccountSource(seededRandom(2)),
@@ -79,7 +80,7 @@ describe('a page with a row the sync cannot guard', () => {
       expect(result.error).toMatch(error);
       // Nothing of the page was applied: the good row too waits for the page to be fixed.
       expect((await readTableMirror(harness.storage.table('accounts'), environment)).size).toBe(0);
-      const stored = await harness.checkpoints.read(environment);
+      const stored = await harness.checkpoints.read(accountJob(environment));
       // The position did not move past the page (only the full round's generation was reserved).
       expect(stored?.checkpoint.deltaLink).toBeUndefined();
       expect(stored?.checkpoint.round?.nextLink).toBeUndefined();

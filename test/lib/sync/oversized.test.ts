@@ -2,12 +2,14 @@ import type { TransactionAction } from '@azure/data-tables';
 import { type RunningServer, startServer } from '@dataverse-s2s/testbed';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import { HttpSink } from '../../../src/lib/sync/httpSink';
-import { syncEnvironment } from '../../../src/lib/sync/syncEnvironment';
+import type { TargetColumn } from '../../../src/lib/schema';
+import { syncTable } from '../../../src/lib/sync/syncTable';
 import { type MirrorTable, TableSink } from '../../../src/lib/sync/tableSink';
-import type { SinkPage } from '../../../src/lib/sync/types';
+import type { SinkPage, SinkTable } from '../../../src/lib/sync/types';
+import { accountTable } from './accountTable';
 import { FakeAccountSource, seededRandom } from './fakeSource';
 import {
+  accountJob,
   captureLogger,
   newEnvironment,
   readTableMirror,
@@ -15,6 +17,7 @@ import {
   type StorageHarness,
   syncDeps,
   tableSink,
+  webhookSink,
 } from './harness';
 
 let harness: StorageHarness;
@@ -33,8 +36,27 @@ const row = (i: number, extra: Record<string, string> = {}) => ({
   name: `row ${String(i)}`,
   ...extra,
 });
-const page = (environment: string, upserts: ReturnType<typeof row>[]): SinkPage => ({
+/**
+ * The account's name and description plus `extra` text columns: the sink writes only the
+ * table's columns, so the wide rows below need columns of their own to be written at all.
+ */
+function tableWith(extra: readonly string[] = []): SinkTable {
+  const account = accountTable(['name', 'description']);
+  const columns = extra.map((name): TargetColumn => ({
+    name,
+    type: { name: 'text' },
+    role: 'value',
+    attribute: name,
+  }));
+  return { ...account, columns: [...account.columns, ...columns] };
+}
+const page = (
+  environment: string,
+  upserts: ReturnType<typeof row>[],
+  table: SinkTable = tableWith(),
+): SinkPage => ({
   environment,
+  table,
   upserts,
   deletes: [],
   generation: 1,
@@ -87,7 +109,10 @@ describe('the table target and Azure Table limits', () => {
     const sink = new TableSink(harness.storage.table('oversized'));
     const wide: Record<string, string> = {};
     for (let column = 0; column < 20; column += 1) wide[`c${String(column)}`] = 'y'.repeat(30_000);
-    const result = await sink.applyPage(page(environment, [row(1, wide), row(2)]), signal);
+    const result = await sink.applyPage(
+      page(environment, [row(1, wide), row(2)], tableWith(Object.keys(wide))),
+      signal,
+    );
     expect(result.created).toBe(1);
     expect(result.rejected).toEqual([
       {
@@ -107,7 +132,7 @@ describe('the table target and Azure Table limits', () => {
     const rows = Array.from({ length: 100 }, (_, i) =>
       row(i, { description: 'z'.repeat(25_000), notes: 'n'.repeat(25_000) }),
     );
-    const result = await sink.applyPage(page(environment, rows), signal);
+    const result = await sink.applyPage(page(environment, rows, tableWith(['notes'])), signal);
     expect(result.created).toBe(100);
     expect(transactions.length).toBeGreaterThan(1);
     expect(Math.max(...transactions.map((t) => t.bytes))).toBeLessThan(4 * 1024 * 1024);
@@ -172,7 +197,7 @@ describe('the webhook target and a receiver that refuses large requests (413)', 
         res.writeHead(204).end();
       });
     });
-    const sink = new HttpSink({ url: `${server.url}/hook`, sleep: () => Promise.resolve() });
+    const sink = webhookSink({ url: `${server.url}/hook`, sleep: () => Promise.resolve() });
     const rows = Array.from({ length: 40 }, (_, i) => row(i, { description: 'w'.repeat(1_000) }));
     rows.push(row(99, { description: 'v'.repeat(30_000) }));
     const result = await sink.applyPage(page('webhook-split', rows), signal);
@@ -199,13 +224,13 @@ describe('a run with a row the target cannot hold', () => {
     source.seed(30);
     const environment = newEnvironment('rejected');
     const sink = tableSink(harness);
-    await syncEnvironment(syncDeps(harness, source, environment, sink));
+    await syncTable(syncDeps(harness, source, environment, sink));
     const [huge] = source.ids();
     source.update(huge!, { description: 'd'.repeat(40_000) });
     source.update(source.ids()[1]!, { name: 'changed' });
     const logger = captureLogger();
 
-    const result = await syncEnvironment(syncDeps(harness, source, environment, sink, { logger }));
+    const result = await syncTable(syncDeps(harness, source, environment, sink, { logger }));
     expect(result).toMatchObject({
       outcome: 'synced',
       roundKind: 'delta',
@@ -216,14 +241,14 @@ describe('a run with a row the target cannot hold', () => {
       new RegExp(`row ${huge!} was not written: property description holds 78 KiB`),
     );
     expect(logger.lines.join('\n')).toMatch(/rejected 1 \(too large for the target\)/);
-    let stored = await harness.checkpoints.read(environment);
+    let stored = await harness.checkpoints.read(accountJob(environment));
     expect(stored?.checkpoint.rejected?.rows).toEqual({
       [huge!]: expect.stringMatching(/64 KiB per property/) as unknown,
     });
 
     source.update(huge!, { description: 'short again' });
-    await syncEnvironment(syncDeps(harness, source, environment, sink));
-    stored = await harness.checkpoints.read(environment);
+    await syncTable(syncDeps(harness, source, environment, sink));
+    stored = await harness.checkpoints.read(accountJob(environment));
     expect(stored?.checkpoint.rejected).toBeUndefined();
     const mirror = await readTableMirror(harness.storage.table('accounts'), environment);
     expect(mirror.get(huge!)?.description).toBe('short again');

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { HttpSink } from '../../../src/lib/sync/httpSink';
-import { syncEnvironment } from '../../../src/lib/sync/syncEnvironment';
+import { syncTable } from '../../../src/lib/sync/syncTable';
 import { type MirrorTable, TableSink } from '../../../src/lib/sync/tableSink';
 import type { SyncHooks, SyncSink } from '../../../src/lib/sync/types';
-import { ACCOUNT_COLUMNS, FakeAccountSource, seededRandom } from './fakeSource';
+import { FakeAccountSource, seededRandom } from './fakeSource';
 import {
   newEnvironment,
   readTableMirror,
@@ -12,6 +11,7 @@ import {
   startStorageHarness,
   type StorageHarness,
   syncDeps,
+  webhookSink,
   withoutNulls,
 } from './harness';
 import { WebhookReceiver } from './webhookReceiver';
@@ -101,8 +101,8 @@ function plannedRun(
     target === 'table'
       ? new TableSink(kind === 3 ? crashingTable(at * 2 + 1) : harness.storage.table('accounts'))
       : kind === 3
-        ? losingAnswers(new HttpSink({ url: webhookUrl }), at)
-        : new HttpSink({ url: webhookUrl });
+        ? losingAnswers(webhookSink({ url: webhookUrl }), at)
+        : webhookSink({ url: webhookUrl });
   return { sink, hooks }; // kind 4: no crash
 }
 
@@ -123,10 +123,10 @@ async function crashScenario(seed: number, target: Target): Promise<void> {
     let synced = false;
     for (let attempt = 0; attempt < 25 && !synced; attempt += 1) {
       const { sink, hooks } = plannedRun(random, target, source);
-      const result = await syncEnvironment(
+      const result = await syncTable(
         syncDeps(harness, source, environment, sink, {
           hooks,
-          options: { columns: [...ACCOUNT_COLUMNS], pageSize: PAGE_SIZE },
+          options: { pageSize: PAGE_SIZE },
         }),
       );
       if (result.outcome !== 'synced') {
@@ -138,7 +138,7 @@ async function crashScenario(seed: number, target: Target): Promise<void> {
     expect(synced).toBe(true);
     // Changes made while the last round ran arrive with the next round (its deltaLink holds
     // the version the round started at): one quiet run, then the mirror must match exactly.
-    const settle = await syncEnvironment(syncDeps(harness, source, environment, plainSink(target)));
+    const settle = await syncTable(syncDeps(harness, source, environment, plainSink(target)));
     expect(settle.outcome).toBe('synced');
     const expected = target === 'table' ? withoutNulls(source.snapshot()) : source.snapshot();
     expect(sorted(await mirrorOf(target, environment))).toEqual(sorted(expected));
@@ -148,7 +148,7 @@ async function crashScenario(seed: number, target: Target): Promise<void> {
 function plainSink(target: Target): SyncSink {
   return target === 'table'
     ? new TableSink(harness.storage.table('accounts'))
-    : new HttpSink({ url: webhookUrl });
+    : webhookSink({ url: webhookUrl });
 }
 
 describe('crash safety: killed at random points, the next runs converge on the source', () => {

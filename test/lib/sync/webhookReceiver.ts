@@ -12,8 +12,10 @@ import { applyDelivery, MemoryStore, type Row } from '../../../examples/webhook-
  */
 export class WebhookReceiver {
   readonly store = new MemoryStore();
-  /** environment/id@version → times it arrived in an applied page. */
+  /** environment/entity/id@version → times it arrived in an applied page. */
   readonly delivered = new Map<string, number>();
+  /** Every page body the receiver applied, in arrival order (sweeps excluded). */
+  readonly pages: PageBody[] = [];
   readonly seenKeys = new Set<string>();
   replayedKeys = 0;
   requests = 0;
@@ -38,9 +40,9 @@ export class WebhookReceiver {
     await this.server?.stop();
   }
 
-  /** The environment's copy, shaped like the source snapshot (versionnumber as string). */
-  mirror(environment: string): Map<string, Row> {
-    return this.store.snapshot(environment);
+  /** One table's copy, shaped like the source snapshot (versionnumber as string). */
+  mirror(environment: string, entity = 'account'): Map<string, Row> {
+    return this.store.snapshot(environment, entity);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -59,17 +61,16 @@ export class WebhookReceiver {
     }
     if (this.seenKeys.has(key)) this.replayedKeys += 1;
     this.seenKeys.add(key);
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
-      environment?: string;
-      upserts?: Row[];
-    };
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as PageBody;
     const answer =
       this.options.raiseMarkOnEqualVersion === false
         ? applyOnlyNewerVersions(this.store, body)
         : applyDelivery(this.store, body);
-    if (answer.status === 200) {
+    if (answer.status === 200 && body.sweep === undefined) {
+      this.pages.push(body);
+      const idColumn = body.idColumn ?? '';
       for (const row of body.upserts ?? []) {
-        const tag = `${String(body.environment)}/${String(row.accountid)}@${String(row.versionnumber)}`;
+        const tag = `${String(body.environment)}/${String(body.entity)}/${String(row[idColumn])}@${String(row.versionnumber)}`;
         this.delivered.set(tag, (this.delivered.get(tag) ?? 0) + 1);
       }
     }
@@ -79,15 +80,36 @@ export class WebhookReceiver {
   }
 }
 
+/** A delivery as the sync sends it (docs/webhook-receiver.md), as far as the tests read it. */
+export interface PageBody {
+  readonly environment?: string;
+  readonly entity?: string;
+  readonly idColumn?: string;
+  readonly generation?: number;
+  readonly round?: string;
+  readonly sequence?: number;
+  readonly columns?: readonly Readonly<Record<string, unknown>>[];
+  readonly upserts?: Row[];
+  readonly deletes?: string[];
+  readonly sweep?: unknown;
+}
+
 /** The contract minus the mark rule: equal or older versions are ignored entirely. */
 function applyOnlyNewerVersions(
   store: MemoryStore,
-  body: { environment?: string; generation?: number; upserts?: Row[]; sweep?: unknown },
+  body: PageBody,
 ): ReturnType<typeof applyDelivery> {
-  if (body.sweep !== undefined || body.environment === undefined) return applyDelivery(store, body);
-  const stored = store.snapshot(body.environment);
+  const { environment, entity, idColumn } = body;
+  if (
+    body.sweep !== undefined ||
+    environment === undefined ||
+    entity === undefined ||
+    idColumn === undefined
+  )
+    return applyDelivery(store, body);
+  const stored = store.snapshot(environment, entity);
   const newer = (body.upserts ?? []).filter((row) => {
-    const existing = stored.get(String(row.accountid));
+    const existing = stored.get(String(row[idColumn]));
     return (
       existing === undefined ||
       BigInt(String(existing.versionnumber)) < BigInt(String(row.versionnumber))

@@ -2,19 +2,27 @@ import { setMaxListeners } from 'node:events';
 
 import { type DataverseClient, isExpiredChangeTokenError } from '../dataverse';
 import { describeError, IntegrationError } from '../errors';
+import type { TableDefinition } from '../schema';
 import type { Logger } from '../util';
 import { assertLinkHoldsNoCredentials } from './checkpointFormat';
 import { CheckpointConflictError } from './errors';
-import { outputShape, resyncReason } from './outputShape';
+import { jobKey } from './jobs';
+import { outputShape, shapeChange } from './outputShape';
 import { prefetchOne } from './prefetch';
 import { RunCounters, summaryLine } from './progress';
 import { RejectionTracker } from './rejections';
-import { emptyCheckpoint, planFullRound, planRound, type RoundState } from './roundPlan';
+import {
+  emptyCheckpoint,
+  planFullRound,
+  planRound,
+  type RoundQuery,
+  type RoundState,
+  withSelect,
+} from './roundPlan';
 import { projectPageRows } from './rows';
 import { type ResolvedOptions, resolveOptions, type SyncOptions } from './syncOptions';
 import type {
   CheckpointStore,
-  EnvironmentSyncResult,
   HeldLease,
   LeaseProvider,
   OutputShape,
@@ -24,16 +32,25 @@ import type {
   SyncHooks,
   SyncRow,
   SyncSink,
+  SyncTarget,
+  TableSyncResult,
 } from './types';
 
 export type { SyncOptions };
 
-/** The table this engine syncs (the any-table issue makes it a parameter). */
-const ENTITY_SET = 'accounts';
+/** Annotations a change page needs: which table a Customer/Owner lookup's id belongs to. */
+const LOOKUP_TABLE_ANNOTATION = 'Microsoft.Dynamics.CRM.lookuplogicalname';
 
-export interface SyncEnvironmentDeps {
+export interface SyncTableDeps {
   readonly client: DataverseClient;
-  readonly sink: SyncSink;
+  /** The table's logical name, e.g. `account`. */
+  readonly table: string;
+  /**
+   * Reads the table's definition (columns, types, labels) from Dataverse metadata; called once
+   * per run, after the lease is taken, so a schema change is seen at the start of every run.
+   */
+  readonly describeTable: (signal: AbortSignal) => Promise<TableDefinition>;
+  readonly target: SyncTarget;
   readonly checkpoints: CheckpointStore;
   readonly leases: LeaseProvider;
   readonly logger: Logger;
@@ -45,19 +62,17 @@ export interface SyncEnvironmentDeps {
 }
 
 /**
- * Syncs one environment: lease → checkpoint → pages from Dataverse into the sink, moving the
- * checkpoint only after the sink accepted each page. Never throws: the outcome says what
- * happened, and the summary line is logged.
+ * Syncs one table of one environment (a job): lease → table metadata → checkpoint → pages from
+ * Dataverse into the sink, moving the checkpoint only after the sink accepted each page. Never
+ * throws: the outcome says what happened, and the summary line is logged.
  */
-export async function syncEnvironment(deps: SyncEnvironmentDeps): Promise<EnvironmentSyncResult> {
+export async function syncTable(deps: SyncTableDeps): Promise<TableSyncResult> {
   const now = deps.now ?? Date.now;
-  const environment = deps.client.environment.name;
+  const job = { environment: deps.client.environment.name, table: deps.table };
+  const key = jobKey(job);
   const counters = new RunCounters(now(), deps.client.stats());
-  const finish = (
-    outcome: EnvironmentSyncResult['outcome'],
-    error?: string,
-  ): EnvironmentSyncResult => {
-    const result = counters.result(environment, outcome, now(), deps.client.stats(), error);
+  const finish = (outcome: TableSyncResult['outcome'], error?: string): TableSyncResult => {
+    const result = counters.result(job, outcome, now(), deps.client.stats(), error);
     const line = summaryLine(result);
     if (outcome === 'failed' || outcome === 'aborted') deps.logger.error(line);
     else deps.logger.info(line);
@@ -66,12 +81,12 @@ export async function syncEnvironment(deps: SyncEnvironmentDeps): Promise<Enviro
 
   let lease;
   try {
-    lease = await deps.leases.tryAcquire(environment);
+    lease = await deps.leases.tryAcquire(key);
   } catch (error) {
     return finish('failed', describeError(error));
   }
   if (lease === undefined) {
-    const holder = await deps.leases.describeHolder?.(environment);
+    const holder = await deps.leases.describeHolder?.(key);
     const by =
       holder === undefined
         ? ''
@@ -81,7 +96,7 @@ export async function syncEnvironment(deps: SyncEnvironmentDeps): Promise<Enviro
         ? 'it expires at most a minute after that run stops'
         : `it expires by ${holder.expiresBy} if that run has stopped`;
     deps.logger.info(
-      `account sync ${environment}: another run holds the lease${by}; ${expires}. Skipping this environment.`,
+      `sync ${key}: another run holds the lease${by}; ${expires}. Skipping this table.`,
     );
     return finish('skipped-locked');
   }
@@ -90,15 +105,7 @@ export async function syncEnvironment(deps: SyncEnvironmentDeps): Promise<Enviro
   // Every concurrent storage call of the run listens on this one signal; that is by design,
   // not a leak, so lift Node's 10-listener warning for it.
   setMaxListeners(0, signal);
-  const run = new EnvironmentRun(
-    deps,
-    resolveOptions(deps.options),
-    environment,
-    counters,
-    signal,
-    now,
-    lease,
-  );
+  const run = new TableRun(deps, resolveOptions(deps.options), key, counters, signal, now, lease);
   try {
     const outcome = await run.execute();
     return finish(outcome);
@@ -113,46 +120,58 @@ export async function syncEnvironment(deps: SyncEnvironmentDeps): Promise<Enviro
   }
 }
 
-/** Per-run state of one environment (nothing lives at module level). */
-class EnvironmentRun {
+/** Per-run state of one job (nothing lives at module level). */
+class TableRun {
   private persisted: SyncCheckpoint;
   private etag: string | undefined;
-  private readonly shape: OutputShape;
+  /** Known once the table's metadata was read (the first step of `execute`). */
+  private table: TableDefinition | undefined;
+  private sink: SyncSink | undefined;
+  private shape: OutputShape | undefined;
   /** The last full resync, carried into every checkpoint this run writes. */
   private lastResync: ResyncRecord | undefined;
   private rejections = new RejectionTracker(undefined);
 
   constructor(
-    private readonly deps: SyncEnvironmentDeps,
+    private readonly deps: SyncTableDeps,
     private readonly options: ResolvedOptions,
-    private readonly environment: string,
+    /** `<environment>/<table>`: names the job in logs and errors, keys checkpoint and lease. */
+    private readonly job: string,
     private readonly counters: RunCounters,
     private readonly signal: AbortSignal,
     private readonly now: () => number,
     private readonly lease: HeldLease,
   ) {
     this.persisted = emptyCheckpoint(this.nowIso());
-    this.shape = outputShape(ENTITY_SET, options.columns, deps.sink.destination);
   }
 
   async execute(): Promise<'synced' | 'paused'> {
-    const stored = await this.deps.checkpoints.read(this.environment);
+    const deadline = this.now() + this.options.budgetInMs;
+    const stored = await this.deps.checkpoints.read(this.job);
     if (stored !== undefined) {
       this.persisted = stored.checkpoint;
       this.etag = stored.etag;
     }
     this.lastResync = this.persisted.lastResync;
     this.rejections = new RejectionTracker(this.persisted.rejected);
-    const reason = this.options.full
-      ? 'requested (a forced full resync)'
-      : resyncReason(stored, this.shape);
-    const deadline = this.now() + this.options.budgetInMs;
-    let round = planRound(
-      this.persisted,
-      this.options.columns,
-      reason !== undefined,
-      this.nowIso(),
-    );
+    const table = await this.deps.describeTable(this.signal);
+    const sink = this.deps.target.sinkFor(table);
+    const shape = outputShape(table, sink.destination);
+    this.table = table;
+    this.sink = sink;
+    this.shape = shape;
+    const change = shapeChange(stored, shape);
+    const reason = this.options.full ? 'requested (a forced full resync)' : change.resync;
+    if (reason === undefined && change.removed.length > 0) {
+      // Logged once: the next checkpoint records the new shape.
+      this.deps.logger.warn(
+        `sync ${this.job}: ${change.removed.join(', ')} ${change.removed.length === 1 ? 'is' : 'are'} no longer copied (removed from the table or from its column list); rows keep the values already written until they next change`,
+      );
+    }
+    const query = roundQuery(table);
+    let round = planRound(this.persisted, query, reason !== undefined, this.nowIso());
+    if (round.start.kind === 'link' && change.removed.length > 0)
+      round = { ...round, start: { kind: 'link', url: withSelect(round.start.url, query.select) } };
     if (reason !== undefined) this.startResync(reason, stored === undefined);
     try {
       return await this.runRound(round, deadline);
@@ -162,7 +181,7 @@ class EnvironmentRun {
       if (!isExpiredChangeTokenError(error) || round.start.kind === 'full') throw error;
       this.startResync('the delta token expired (older than the environment keeps changes)', false);
       this.counters.expiredTokenRecovered = true;
-      round = planFullRound(this.persisted, this.options.columns, this.nowIso());
+      round = planFullRound(this.persisted, query, this.nowIso());
       return await this.runRound(round, deadline);
     }
   }
@@ -170,7 +189,7 @@ class EnvironmentRun {
   /** Logs why a full round starts and records it for the checkpoint (health and doctor show it). */
   private startResync(reason: string, firstSync: boolean): void {
     this.lastResync = { at: this.nowIso(), reason };
-    const line = `account sync ${this.environment}: full resync: ${reason}; rows deleted meanwhile are swept afterwards`;
+    const line = `sync ${this.job}: full resync: ${reason}; rows deleted meanwhile are swept afterwards`;
     // A first sync is routine; anything else means a position could not be continued.
     if (firstSync) this.deps.logger.info(line);
     else this.deps.logger.warn(line);
@@ -183,7 +202,7 @@ class EnvironmentRun {
     const rejected = this.rejections.snapshot();
     return {
       version: 2,
-      shape: this.shape,
+      ...(this.shape === undefined ? {} : { shape: this.shape }),
       ...(this.lastResync === undefined ? {} : { lastResync: this.lastResync }),
       ...(rejected === undefined ? {} : { rejected }),
       ...fields,
@@ -197,7 +216,8 @@ class EnvironmentRun {
     rejected: readonly RejectedRow[],
   ): void {
     const rejectedIds = new Set(rejected.map((row) => row.id));
-    const handled = [...upserts.map((row) => String(row.accountid)), ...deletes];
+    const idColumn = this.table?.primaryIdAttribute ?? '';
+    const handled = [...upserts.map((row) => String(row[idColumn])), ...deletes];
     this.rejections.record(
       handled.filter((id) => !rejectedIds.has(id)),
       rejected,
@@ -205,12 +225,12 @@ class EnvironmentRun {
     const shown = rejected.slice(0, 10);
     for (const { id, reason } of shown) {
       this.deps.logger.warn(
-        `account sync ${this.environment}: row ${id} was not written: ${reason}. Shorten the value in Dataverse or leave the column out of ACCOUNT_SYNC_COLUMNS; the rest of the page was written.`,
+        `sync ${this.job}: row ${id} was not written: ${reason}. Shorten the value in Dataverse or leave the column out of the table's column list in SYNC_TABLES; the rest of the page was written.`,
       );
     }
     if (rejected.length > shown.length) {
       this.deps.logger.warn(
-        `account sync ${this.environment}: ${String(rejected.length - shown.length)} more rows of this page were not written for the same kind of reason`,
+        `sync ${this.job}: ${String(rejected.length - shown.length)} more rows of this page were not written for the same kind of reason`,
       );
     }
   }
@@ -224,19 +244,22 @@ class EnvironmentRun {
       );
     } catch (saveError) {
       this.deps.logger.warn(
-        `account sync ${this.environment}: could not record the failure in the checkpoint: ${describeError(saveError)}`,
+        `sync ${this.job}: could not record the failure in the checkpoint: ${describeError(saveError)}`,
       );
     }
   }
 
   private async runRound(initial: RoundState, deadline: number): Promise<'synced' | 'paused'> {
+    const { table, sink } = this.tableAndSink();
     let round = initial;
     this.counters.roundKind = round.kind;
     this.counters.generation = round.generation;
     if (round.start.kind === 'full') await this.reserveGeneration(round);
     const readAhead = new AbortController();
+    const lookups = table.attributes.some((attribute) => attribute.kind === 'lookup');
     const pages = this.deps.client.changePages(round.start, {
       pageSize: this.options.pageSize,
+      ...(lookups ? { annotations: [LOOKUP_TABLE_ANNOTATION] } : {}),
       signal: AbortSignal.any([this.signal, readAhead.signal]),
     });
     for await (const page of prefetchOne(pages, () => {
@@ -244,12 +267,13 @@ class EnvironmentRun {
     })) {
       const sequence = round.pagesDone;
       await this.deps.hooks?.afterFetch?.({ sequence });
-      const upserts = projectPageRows(page.upserts, this.options.columns, this.environment);
+      const upserts = projectPageRows(page.upserts, table, this.job);
       const deletes = page.deletes.map((id) => id.toLowerCase());
       await this.lease.assertHeld();
-      const result = await this.deps.sink.applyPage(
+      const result = await sink.applyPage(
         {
-          environment: this.environment,
+          environment: this.deps.client.environment.name,
+          table,
           upserts,
           deletes,
           generation: round.generation,
@@ -266,8 +290,8 @@ class EnvironmentRun {
         if (round.kind === 'full') {
           // Only now has every row of this generation been written: safe to sweep the rest.
           await this.lease.assertHeld();
-          this.counters.swept = await this.deps.sink.sweep(
-            this.environment,
+          this.counters.swept = await sink.sweep(
+            this.deps.client.environment.name,
             round.generation,
             this.signal,
           );
@@ -287,7 +311,7 @@ class EnvironmentRun {
       if (page.nextLink === undefined) {
         throw new IntegrationError(
           'Dataverse returned a change page with neither nextLink nor deltaLink',
-          { step: 'change tracking', environment: this.environment, code: 'InvalidResponse' },
+          { step: 'change tracking', environment: this.job, code: 'InvalidResponse' },
         );
       }
       round = {
@@ -316,7 +340,7 @@ class EnvironmentRun {
         true,
       );
       const progress = this.counters.progressLine(
-        this.environment,
+        this.job,
         this.now(),
         this.options.progressEveryPages,
         this.options.progressEveryInMs,
@@ -327,7 +351,7 @@ class EnvironmentRun {
     }
     throw new IntegrationError('Dataverse change pages ended without a deltaLink', {
       step: 'change tracking',
-      environment: this.environment,
+      environment: this.job,
       code: 'InvalidResponse',
     });
   }
@@ -361,18 +385,37 @@ class EnvironmentRun {
 
   private async save(checkpoint: SyncCheckpoint, movesPosition: boolean): Promise<void> {
     if (checkpoint.deltaLink !== undefined)
-      assertLinkHoldsNoCredentials(checkpoint.deltaLink, this.environment);
+      assertLinkHoldsNoCredentials(checkpoint.deltaLink, this.job);
     if (checkpoint.round?.nextLink !== undefined) {
-      assertLinkHoldsNoCredentials(checkpoint.round.nextLink, this.environment);
+      assertLinkHoldsNoCredentials(checkpoint.round.nextLink, this.job);
     }
     if (movesPosition) await this.deps.hooks?.beforeCheckpoint?.(checkpoint);
     await this.lease.assertHeld();
-    this.etag = await this.deps.checkpoints.write(this.environment, checkpoint, this.etag);
+    this.etag = await this.deps.checkpoints.write(this.job, checkpoint, this.etag);
     this.persisted = checkpoint;
     if (movesPosition) this.counters.checkpointMoved = true;
+  }
+
+  private tableAndSink(): { table: TableDefinition; sink: SyncSink } {
+    if (this.table === undefined || this.sink === undefined) {
+      throw new IntegrationError('A round started before the table metadata was read', {
+        step: 'change tracking',
+        environment: this.job,
+        hint: 'This is a bug in the sync engine; report it with this message.',
+      });
+    }
+    return { table: this.table, sink: this.sink };
   }
 
   private nowIso(): string {
     return new Date(this.now()).toISOString();
   }
+}
+
+/** The full round's query: the entity set and every attribute's wire name, plus the version. */
+function roundQuery(table: TableDefinition): RoundQuery {
+  return {
+    entitySet: table.entitySet,
+    select: [...table.attributes.map((attribute) => attribute.wireName), 'versionnumber'],
+  };
 }

@@ -1,0 +1,101 @@
+import { IntegrationError } from '../errors';
+import { SYNC_POISON_QUEUE_NAME } from '../settings';
+import type { SyncHooks, SyncService, TableSyncResult } from '../sync';
+import type { Logger } from '../util';
+import type { JobQueue } from './jobQueue';
+import { parseJobMessage } from './message';
+
+/**
+ * host.json `extensions.queues.maxDequeueCount`: attempts before the host moves a message to
+ * the poison queue (a test keeps the two equal).
+ */
+export const MAX_DEQUEUE_COUNT = 5;
+
+/** How the host delivered a message (InvocationContext.triggerMetadata). */
+export interface Delivery {
+  /** 1 on the first attempt; the host moves the message to poison after MAX_DEQUEUE_COUNT. */
+  readonly dequeueCount: number;
+  readonly logger: Logger;
+  readonly signal?: AbortSignal;
+  /** Test seam: crash points inside the job's run. */
+  readonly hooks?: SyncHooks;
+}
+
+/** The fan-out: a dispatcher that enqueues jobs, and the handler that runs one. */
+export interface JobsService {
+  /** Enqueues one message per configured (environment, table); returns how many. */
+  dispatch(logger: Logger, signal?: AbortSignal): Promise<number>;
+  /**
+   * Runs the job a message names. Resolves when the message is done with (synced; paused with
+   * its continuation enqueued; dropped because another run holds the lease); throws when the
+   * job failed, so the host retries it and, after MAX_DEQUEUE_COUNT attempts, moves it to the
+   * poison queue.
+   */
+  handle(body: unknown, delivery: Delivery): Promise<TableSyncResult>;
+  /** Messages in the poison queue. */
+  poisonCount(signal?: AbortSignal): Promise<number>;
+}
+
+export function createJobsService(sync: SyncService, queue: JobQueue): JobsService {
+  return {
+    async dispatch(logger, signal) {
+      const jobs = sync.jobs();
+      await queue.enqueue(jobs, signal);
+      const names = jobs.map((job) => `${job.environment}/${job.table}`);
+      logger.info(
+        `sync dispatch: enqueued ${String(jobs.length)} job(s): ${names.slice(0, 20).join(', ')}${names.length > 20 ? `, and ${String(names.length - 20)} more` : ''}`,
+      );
+      return jobs.length;
+    },
+
+    async handle(body, delivery) {
+      const message = parseJobMessage(body);
+      const job = `${message.environment}/${message.table}`;
+      const result = await sync.runJob({
+        environment: message.environment,
+        table: message.table,
+        ...(message.full === true ? { full: true } : {}),
+        logger: delivery.logger,
+        ...(delivery.signal === undefined ? {} : { signal: delivery.signal }),
+        ...(delivery.hooks === undefined ? {} : { hooks: delivery.hooks }),
+      });
+      switch (result.outcome) {
+        case 'synced':
+          return result;
+        case 'paused': {
+          // The position is saved; the next message carries on from it on whichever instance
+          // takes it, instead of waiting for the next schedule.
+          const continuation = (message.continuation ?? 0) + 1;
+          await queue.enqueue(
+            [{ environment: message.environment, table: message.table, continuation }],
+            delivery.signal,
+          );
+          delivery.logger.info(
+            `sync ${job}: reached its time budget; continuation ${String(continuation)} enqueued`,
+          );
+          return result;
+        }
+        case 'skipped-locked':
+          delivery.logger.info(
+            `sync ${job}: message dropped: the run holding the lease is working on this table`,
+          );
+          return result;
+        case 'failed':
+        case 'aborted': {
+          const last = delivery.dequeueCount >= MAX_DEQUEUE_COUNT;
+          const next = last
+            ? `the host now moves the message to ${SYNC_POISON_QUEUE_NAME}; the next schedule dispatches the job again`
+            : 'the host retries the message';
+          throw new IntegrationError(
+            `Sync of ${job} ${result.outcome} (attempt ${String(delivery.dequeueCount)} of ${String(MAX_DEQUEUE_COUNT)}; ${next}): ${result.error ?? 'no error recorded'}`,
+            { step: 'sync job', environment: message.environment },
+          );
+        }
+      }
+    },
+
+    async poisonCount(signal) {
+      return await queue.poisonCount(signal);
+    },
+  };
+}
