@@ -1,8 +1,8 @@
 // Whole deployment of the Dataverse S2S integration app: Flex Consumption function app with a
-// user-assigned identity, identity-only storage and Application Insights, and the Key Vault that
-// holds the Dataverse client credential. Deployed into an existing resource group (azd asks for
-// one or creates rg-<env>; `az deployment group create` targets one), so a team that was handed
-// a resource group needs no subscription-level rights.
+// user-assigned identity, identity-only storage (with the sync job queue) and Application
+// Insights, and the Key Vault that holds the Dataverse client credential. Deployed into an
+// existing resource group (azd asks for one or creates rg-<env>; `az deployment group create`
+// targets one), so a team that was handed a resource group needs no subscription-level rights.
 targetScope = 'resourceGroup'
 
 @minLength(1)
@@ -26,7 +26,7 @@ param operatorPrincipalType string = 'User'
 @description('DATAVERSE_URL: one environment, e.g. https://contoso.crm.dynamics.com. Set this or dataverseEnvironments.')
 param dataverseUrl string = ''
 
-@description('DATAVERSE_ENVIRONMENTS: JSON array [{"name","url","tenantId"?}] for several environments or tenants.')
+@description('DATAVERSE_ENVIRONMENTS: JSON array [{"name","url","tenantId"?,"tables"?}] for several environments or tenants; "tables" (same form as SYNC_TABLES) overrides syncTables for that environment.')
 param dataverseEnvironments string = ''
 
 @description('DATAVERSE_TENANT_ID: home tenant of the app registration. Empty: the tenant of this deployment.')
@@ -48,20 +48,20 @@ param azureAuthorityHost string = ''
 @description('KEY_VAULT_DISABLE_CHALLENGE_RESOURCE_VERIFICATION: true only for private DNS setups whose vault host name does not end in the vault resource domain.')
 param keyVaultDisableChallengeResourceVerification bool = false
 
-// ----- Account sync and health -----
+// ----- Sync and health -----
 
 @description('SYNC_SCHEDULE (NCRONTAB, 6 fields). Never empty: the Functions host resolves %SYNC_SCHEDULE% itself.')
 param syncSchedule string = ''
 
-@description('ACCOUNT_SYNC_COLUMNS: comma-separated account column logical names. Empty: the app default.')
-param accountSyncColumns string = ''
+@description('SYNC_TABLES: tables to sync, each optionally with its columns, e.g. account,contact(fullname,parentcustomerid),new_project. Empty: account (every column).')
+param syncTables string = ''
 
 @allowed(['', 'table', 'http'])
 @description('SYNC_TARGET: table (mirror table in the app storage) or http. Empty: table.')
 param syncTarget string = ''
 
-@description('ACCOUNT_SYNC_TABLE_NAME: mirror table name (created here).')
-param accountSyncTableName string = 'accounts'
+@description('SYNC_TABLE_PREFIX: mirror table name = prefix + table logical name without underscores (dvaccount, dvnewproject); the app creates each table on first write. Empty: dv.')
+param syncTablePrefix string = ''
 
 @description('SYNC_WEBHOOK_URL: target URL when syncTarget is http.')
 param syncWebhookUrl string = ''
@@ -71,13 +71,16 @@ param syncWebhookScope string = ''
 
 @minValue(30)
 @maxValue(1700)
-@description('SYNC_MAX_RUN_SECONDS: time budget of one run; below host.json functionTimeout (30 min).')
-param syncMaxRunSeconds int = 1500
+@description('SYNC_MAX_RUN_SECONDS: time budget of one job (one queue message); a job that reaches it enqueues its continuation. Below host.json functionTimeout (30 min).')
+param syncMaxRunSeconds int = 600
 
 @minValue(1)
 @maxValue(5000)
 @description('SYNC_PAGE_SIZE: rows per Dataverse page; smaller for wide rows or a receiver that takes smaller requests.')
 param syncPageSize int = 5000
+
+@description('SYNC_LABEL_LANGUAGE: language (LCID, e.g. 1033) of the choice labels written beside choice columns. Empty: the base language of the organization.')
+param syncLabelLanguage string = ''
 
 @minValue(0)
 @description('HEALTH_CACHE_SECONDS: how long a health result is reused.')
@@ -91,7 +94,7 @@ param credentialExpiryWarningDays int = 30
 
 @minValue(1)
 @maxValue(1000)
-@description('Flex Consumption scale-out limit.')
+@description('Flex Consumption scale-out limit: at most this many instances run sync jobs from the queue at once.')
 param maximumInstanceCount int = 40
 
 @allowed([512, 2048, 4096])
@@ -129,7 +132,6 @@ module storage 'core/storage/storage.bicep' = {
     location: location
     tags: tags
     deploymentContainerName: deploymentContainerName
-    tableName: accountSyncTableName
   }
 }
 
@@ -178,13 +180,14 @@ module functionApp 'app/function-app.bicep' = {
     azureAuthorityHost: azureAuthorityHost
     keyVaultDisableChallengeResourceVerification: keyVaultDisableChallengeResourceVerification
     syncSchedule: empty(syncSchedule) ? '0 */15 * * * *' : syncSchedule
-    accountSyncColumns: accountSyncColumns
+    syncTables: empty(syncTables) ? 'account' : syncTables
     syncTarget: empty(syncTarget) ? 'table' : syncTarget
-    accountSyncTableName: accountSyncTableName
+    syncTablePrefix: empty(syncTablePrefix) ? 'dv' : syncTablePrefix
     syncWebhookUrl: syncWebhookUrl
     syncWebhookScope: syncWebhookScope
     syncMaxRunSeconds: syncMaxRunSeconds
     syncPageSize: syncPageSize
+    syncLabelLanguage: syncLabelLanguage
     healthCacheSeconds: healthCacheSeconds
     credentialExpiryWarningDays: credentialExpiryWarningDays
   }

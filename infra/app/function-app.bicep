@@ -23,13 +23,14 @@ param dataverseCredentialName string
 param azureAuthorityHost string
 param keyVaultDisableChallengeResourceVerification bool
 param syncSchedule string
-param accountSyncColumns string
+param syncTables string
 param syncTarget string
-param accountSyncTableName string
+param syncTablePrefix string
 param syncWebhookUrl string
 param syncWebhookScope string
 param syncMaxRunSeconds int
 param syncPageSize int
+param syncLabelLanguage string
 param healthCacheSeconds int
 param credentialExpiryWarningDays int
 
@@ -39,6 +40,7 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing
 
 var blobServiceUri = 'https://${storageAccountName}.blob.${environment().suffixes.storage}'
 var tableServiceUri = 'https://${storageAccountName}.table.${environment().suffixes.storage}'
+var queueServiceUri = 'https://${storageAccountName}.queue.${environment().suffixes.storage}'
 // loginEndpoint ends with '/'; the app wants the bare origin.
 var loginEndpoint = environment().authentication.loginEndpoint
 var defaultAuthorityHost = endsWith(loginEndpoint, '/') ? substring(loginEndpoint, 0, length(loginEndpoint) - 1) : loginEndpoint
@@ -118,6 +120,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     AzureWebJobsStorage__clientId: identityClientId
     AzureWebJobsStorage__blobServiceUri: blobServiceUri
     AzureWebJobsStorage__tableServiceUri: tableServiceUri
+    // The syncJob queue trigger and the syncDispatch timer use the dataverse-sync-jobs queue here.
+    AzureWebJobsStorage__queueServiceUri: queueServiceUri
     // Telemetry with Entra auth: the component has local (key) auth disabled.
     APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
@@ -135,16 +139,18 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     DATAVERSE_CREDENTIAL_NAME: dataverseCredentialName
     AZURE_AUTHORITY_HOST: empty(azureAuthorityHost) ? defaultAuthorityHost : azureAuthorityHost
     KEY_VAULT_DISABLE_CHALLENGE_RESOURCE_VERIFICATION: keyVaultDisableChallengeResourceVerification ? 'true' : 'false'
-    // Account sync: checkpoints, leases and the mirror table live in the host storage account.
+    // Sync: the job queue, checkpoints, leases and the mirror tables live in the host storage
+    // account.
     SYNC_SCHEDULE: syncSchedule
-    ACCOUNT_SYNC_COLUMNS: accountSyncColumns
+    SYNC_TABLES: syncTables
     SYNC_TARGET: syncTarget
     SYNC_STORAGE: 'AzureWebJobsStorage'
-    ACCOUNT_SYNC_TABLE_NAME: accountSyncTableName
+    SYNC_TABLE_PREFIX: syncTablePrefix
     SYNC_WEBHOOK_URL: syncWebhookUrl
     SYNC_WEBHOOK_SCOPE: syncWebhookScope
     SYNC_MAX_RUN_SECONDS: string(syncMaxRunSeconds)
     SYNC_PAGE_SIZE: string(syncPageSize)
+    SYNC_LABEL_LANGUAGE: syncLabelLanguage
     HEALTH_CACHE_SECONDS: string(healthCacheSeconds)
     // Anyone with a function key reads the health body: in Azure it names what failed and points
     // to the log, never the vault, identity ids or az commands. Flip it in the portal for a short

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
+import { SYNC_POISON_QUEUE_NAME, SYNC_QUEUE_NAME } from '../../src/lib/settings';
 import {
   bicepFiles,
   blankCommentsAndStrings,
@@ -156,10 +157,23 @@ describe('infra/ security settings', () => {
     expect(settings).toMatch(/AzureWebJobsStorage__clientId:\s*identityClientId/);
     expect(settings).toMatch(/AzureWebJobsStorage__blobServiceUri:/);
     expect(settings).toMatch(/AzureWebJobsStorage__tableServiceUri:/);
+    // The syncJob queue trigger and the dispatcher reach the job queue through this one.
+    expect(settings).toMatch(/AzureWebJobsStorage__queueServiceUri:/);
     expect(settings).not.toMatch(/^\s*AzureWebJobsStorage:/m);
     expect(allText).not.toMatch(
       /listKeys\s*\(|listAccountSas|AccountKey=|DefaultEndpointsProtocol=/,
     );
+  });
+
+  it('creates the job queue the syncJob trigger reads, and its poison queue', () => {
+    const storage = readRepoFile('infra/core/storage/storage.bicep');
+    const queues = resourceDeclarations(storage).filter(
+      (r) => r.type === 'Microsoft.Storage/storageAccounts/queueServices/queues',
+    );
+    expect(queues.map((q) => q.symbol).sort()).toEqual(['jobQueue', 'poisonQueue']);
+    expect(storage).toMatch(new RegExp(`^var jobQueueName = '${SYNC_QUEUE_NAME}'$`, 'm'));
+    expect(`${SYNC_QUEUE_NAME}-poison`).toBe(SYNC_POISON_QUEUE_NAME);
+    expect(storage).toMatch(/^var poisonQueueName = '\$\{jobQueueName\}-poison'$/m);
   });
 
   it('sends telemetry with Entra auth only', () => {

@@ -144,8 +144,13 @@ describe('role assignments of the app identity', () => {
       on: 'Microsoft.Storage/storageAccounts',
     },
     {
-      role: 'Storage Table Data Contributor (mirror table)',
+      role: 'Storage Table Data Contributor (mirror tables)',
       id: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3',
+      on: 'Microsoft.Storage/storageAccounts',
+    },
+    {
+      role: 'Storage Queue Data Contributor (sync job queue, poison queue count)',
+      id: '974c5e8b-45b9-4653-ba55-5f855dd0fb88',
       on: 'Microsoft.Storage/storageAccounts',
     },
     {

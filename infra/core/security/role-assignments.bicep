@@ -2,10 +2,6 @@
 // operator roles on the vault. Role ids: https://learn.microsoft.com/azure/role-based-access-control/built-in-roles
 //
 // Not granted on purpose:
-// - Storage Queue Data Contributor: the app has only a timer and an HTTP trigger. The host keeps
-//   timer schedule status and singleton locks in blobs and no queue-based feature (queue or blob
-//   trigger, Durable Functions) is used. Grant it, and add AzureWebJobsStorage__queueServiceUri,
-//   when such a trigger is added.
 // - Any Key Vault role that can write, list keys or read certificates' policies: the app only
 //   reads its credential (a certificate's private key is read as the secret of the same name).
 param appPrincipalId string
@@ -20,8 +16,12 @@ var roleIds = {
   // The role the Functions docs require for an identity-based AzureWebJobsStorage (host state,
   // timer locks); it also covers the deployment package and the sync checkpoints and leases.
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
-  // The account mirror table (SYNC_TARGET=table) and the host's diagnostic events table.
+  // The mirror tables (SYNC_TARGET=table; the app creates one per synced table) and the host's
+  // diagnostic events table.
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+  // The sync job queue: syncDispatch sends, the syncJob queue trigger reads and deletes, the host
+  // moves failed messages to the poison queue, and health counts the poison queue.
+  storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   // Entra-authenticated telemetry (APPLICATIONINSIGHTS_AUTHENTICATION_STRING).
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
   // Reads the Dataverse client secret, or a certificate's private key as its backing secret.
@@ -58,6 +58,16 @@ resource tableDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-0
   scope: storageAccount
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.storageTableDataContributor)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource queueDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storageAccount.id, appPrincipalId, roleIds.storageQueueDataContributor)
+  scope: storageAccount
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.storageQueueDataContributor)
     principalId: appPrincipalId
     principalType: 'ServicePrincipal'
   }

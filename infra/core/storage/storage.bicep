@@ -1,14 +1,20 @@
 // The app's storage account: Functions host state (timer schedule status and locks), the
-// deployment package container, the sync checkpoints and leases (blobs) and the account
-// mirror table. Entra ID only: shared keys are off, so no connection string with an
-// AccountKey exists anywhere.
+// deployment package container, the sync job queue and its poison queue, the sync checkpoints
+// and leases (blobs) and the mirror tables (one per synced Dataverse table, created by the app
+// on first write: their names follow SYNC_TABLES). Entra ID only: shared keys are off, so no
+// connection string with an AccountKey exists anywhere.
 param name string
 param location string
 param tags object
 @description('Blob container that holds the Flex Consumption deployment package.')
 param deploymentContainerName string
-@description('Mirror table of the account sync (ACCOUNT_SYNC_TABLE_NAME).')
-param tableName string
+
+// The queue the syncDispatch timer fills and the syncJob trigger reads (SYNC_QUEUE_NAME in
+// src/lib/settings/names.ts), and the queue the host moves a message to after
+// host.json maxDequeueCount failed attempts. The app and the host would create both on first
+// use; declaring them here makes them exist before the first dispatch and keeps them visible.
+var jobQueueName = 'dataverse-sync-jobs'
+var poisonQueueName = '${jobQueueName}-poison'
 
 resource storageAccount 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
@@ -47,14 +53,19 @@ resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/con
   }
 }
 
-resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {
   parent: storageAccount
   name: 'default'
 }
 
-resource mirrorTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = {
-  parent: tableService
-  name: tableName
+resource jobQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = {
+  parent: queueService
+  name: jobQueueName
+}
+
+resource poisonQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = {
+  parent: queueService
+  name: poisonQueueName
 }
 
 output name string = storageAccount.name
