@@ -8,6 +8,7 @@ import { ensureProcessTrustsTestBed, type TestBed } from '@dataverse-s2s/testbed
 
 import { coldStart } from './scenarios/coldStart';
 import { exportThroughput } from './scenarios/exportThroughput';
+import { fanOut } from './scenarios/fanOut';
 import { healthStorm } from './scenarios/healthStorm';
 import { memoryFlat } from './scenarios/memoryFlat';
 import { throttledSync } from './scenarios/throttledSync';
@@ -30,6 +31,7 @@ const SCENARIOS: readonly {
   { id: '3', title: '3 memory vs table size', run: memoryFlat },
   { id: '4', title: '4 throttled sync', run: throttledSync },
   { id: '5', title: '5 health polling storm', run: healthStorm },
+  { id: '7', title: '7 fan-out', run: fanOut },
 ];
 
 function selected(argv: readonly string[]): ReadonlySet<string> | undefined {

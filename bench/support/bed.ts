@@ -1,5 +1,6 @@
 import { startTestBed, type TestBed, type TestBedEnvironment } from '@dataverse-s2s/testbed';
 
+import { fanOutEnvironments } from './fanOut';
 import { EXAMPLE_LATENCY, EXPORT_LATENCY, NO_LATENCY, type Profile } from './profile';
 
 /** Service-protection limits of the throttled environment: a window the sync must wait out. */
@@ -42,6 +43,7 @@ function environments(profile: Profile): TestBedEnvironment[] {
     { name: ENV.unthrottled, accounts: seeded(profile.throttledRows, 5), latency: EXAMPLE_LATENCY },
     { name: ENV.healthA, accounts: seeded(10, 6), latency: EXAMPLE_LATENCY },
     { name: ENV.healthB, tenant: 'customer', accounts: seeded(10, 7), latency: EXAMPLE_LATENCY },
+    ...fanOutEnvironments(),
   ];
 }
 
