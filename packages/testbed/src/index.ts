@@ -39,6 +39,7 @@ export {
   type ManagedIdentityOptions,
   startManagedIdentity,
 } from './managedIdentity';
+export { type RunningPostgres, startPostgres, type StartPostgresOptions } from './postgres';
 export {
   type QueueDelivery,
   type QueueHandler,
