@@ -1,6 +1,7 @@
 // Whole deployment of the Dataverse S2S integration app: Flex Consumption function app with a
 // user-assigned identity, identity-only storage (with the sync job queue) and Application
-// Insights, and the Key Vault that holds the Dataverse client credential. Deployed into an
+// Insights, the Key Vault that holds the Dataverse client credential and, only when
+// deployPostgres asks, a PostgreSQL flexible server for SYNC_TARGET=postgres. Deployed into an
 // existing resource group (azd asks for one or creates rg-<env>; `az deployment group create`
 // targets one), so a team that was handed a resource group needs no subscription-level rights.
 targetScope = 'resourceGroup'
@@ -56,8 +57,8 @@ param syncSchedule string = ''
 @description('SYNC_TABLES: tables to sync, each optionally with its columns, e.g. account,contact(fullname,parentcustomerid),new_project. Empty: account (every column).')
 param syncTables string = ''
 
-@allowed(['', 'table', 'http'])
-@description('SYNC_TARGET: table (mirror table in the app storage) or http. Empty: table.')
+@allowed(['', 'table', 'http', 'postgres'])
+@description('SYNC_TARGET: table (mirror table in the app storage), http, or postgres (the server of deployPostgres, docs/replica.md). Empty: table.')
 param syncTarget string = ''
 
 @description('SYNC_TABLE_PREFIX: mirror table name = prefix + table logical name without underscores (dvaccount, dvnewproject); the app creates each table on first write. Empty: dv.')
@@ -89,6 +90,45 @@ param healthCacheSeconds int = 60
 @minValue(1)
 @description('CREDENTIAL_EXPIRY_WARNING_DAYS: warn this many days before the credential expires.')
 param credentialExpiryWarningDays int = 30
+
+// ----- PostgreSQL replica (SYNC_TARGET=postgres; docs/replica.md) -----
+
+@description('Deploy an Azure Database for PostgreSQL flexible server (Microsoft Entra sign-in only, TLS required) and point POSTGRES_HOST, POSTGRES_DATABASE and POSTGRES_USER at it. Off: no server, those settings empty.')
+param deployPostgres bool = false
+
+@allowed(['Disabled', 'AzureServices'])
+@description('Public endpoint of the server. AzureServices (default): open to connections from Azure only, which is how a Flex Consumption app without virtual network integration reaches it (its outbound addresses are not fixed). Disabled: no public endpoint; only for a deployment that adds virtual network integration and a private endpoint itself, otherwise the app cannot connect.')
+param postgresPublicAccess string = 'AzureServices'
+
+@minLength(1)
+@maxLength(63)
+@description('POSTGRES_DATABASE: database created on the server for the replica. Lower-case letters, digits and underscores (the app accepts no other name).')
+param postgresDatabaseName string = 'dataverse'
+
+@minLength(1)
+@maxLength(63)
+@description('POSTGRES_SCHEMA: schema of the replica tables (one per Dataverse table, e.g. dataverse.account). Lower-case letters, digits and underscores.')
+param postgresSchema string = 'dataverse'
+
+@description('Server SKU. Standard_B2s allows 414 user connections (Standard_B1ms only 35, too few for many instances); GeneralPurpose (Standard_D2ds_v5) for sustained full loads without Burstable CPU credits.')
+param postgresSkuName string = 'Standard_B2s'
+
+@allowed(['Burstable', 'GeneralPurpose', 'MemoryOptimized'])
+@description('Tier of postgresSkuName.')
+param postgresSkuTier string = 'Burstable'
+
+@description('true: the app identity is a Microsoft Entra administrator of the server and creates its schema and tables by itself. false (least privilege): it is made a non-admin principal with only its grants, by the administrator named below, with the SQL of docs/replica.md. Ignored (treated as true) when no administrator is named.')
+param postgresAppIsAdministrator bool = true
+
+@description('Object id of a person or group to make a Microsoft Entra administrator of the server (to grant readers, or to create the app principal when postgresAppIsAdministrator is false). Empty: none.')
+param postgresAdministratorObjectId string = ''
+
+@description('Name of postgresAdministratorObjectId: user principal name of a user, display name of a group or service principal.')
+param postgresAdministratorName string = ''
+
+@allowed(['User', 'Group', 'ServicePrincipal'])
+@description('Kind of postgresAdministratorObjectId.')
+param postgresAdministratorType string = 'User'
 
 // ----- Hosting -----
 
@@ -156,6 +196,25 @@ module roles 'core/security/role-assignments.bicep' = {
   }
 }
 
+module postgres 'core/database/postgres.bicep' = if (deployPostgres) {
+  name: 'postgres'
+  params: {
+    name: 'psql-${resourceToken}'
+    location: location
+    tags: tags
+    databaseName: postgresDatabaseName
+    publicAccess: postgresPublicAccess
+    skuName: postgresSkuName
+    skuTier: postgresSkuTier
+    appPrincipalId: identity.outputs.principalId
+    appPrincipalName: identity.outputs.name
+    appIsAdministrator: postgresAppIsAdministrator
+    administratorObjectId: postgresAdministratorObjectId
+    administratorName: postgresAdministratorName
+    administratorType: postgresAdministratorType
+  }
+}
+
 module functionApp 'app/function-app.bicep' = {
   name: 'function-app'
   params: {
@@ -190,6 +249,12 @@ module functionApp 'app/function-app.bicep' = {
     syncLabelLanguage: syncLabelLanguage
     healthCacheSeconds: healthCacheSeconds
     credentialExpiryWarningDays: credentialExpiryWarningDays
+    // Empty without deployPostgres: the app then reads no server from infra (a local-development
+    // POSTGRES_CONNECTION_STRING is never an app setting).
+    postgresHost: deployPostgres ? postgres.outputs.fqdn : ''
+    postgresDatabase: deployPostgres ? postgres.outputs.databaseName : ''
+    postgresUser: deployPostgres ? identity.outputs.name : ''
+    postgresSchema: deployPostgres ? postgresSchema : ''
   }
   // The host starts as soon as the site exists; its identity should already hold its roles.
   dependsOn: [roles]
@@ -209,3 +274,7 @@ output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output AZURE_MANAGED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
 output AZURE_MANAGED_IDENTITY_PRINCIPAL_ID string = identity.outputs.principalId
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
+output AZURE_POSTGRES_SERVER_NAME string = deployPostgres ? postgres.outputs.name : ''
+output POSTGRES_HOST string = deployPostgres ? postgres.outputs.fqdn : ''
+output POSTGRES_DATABASE string = deployPostgres ? postgres.outputs.databaseName : ''
+output POSTGRES_USER string = deployPostgres ? identity.outputs.name : ''

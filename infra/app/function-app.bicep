@@ -33,6 +33,10 @@ param syncPageSize int
 param syncLabelLanguage string
 param healthCacheSeconds int
 param credentialExpiryWarningDays int
+param postgresHost string
+param postgresDatabase string
+param postgresUser string
+param postgresSchema string
 
 resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: applicationInsightsName
@@ -111,6 +115,10 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
 // the local-development credential sources, used only when KEY_VAULT_URL is not set. In Azure the
 // app reads the credential from Key Vault (KEY_VAULT_URL + DATAVERSE_CREDENTIAL_NAME) with its
 // managed identity, so no secret ever sits in an app setting.
+//
+// POSTGRES_CONNECTION_STRING is absent for the same reason: it is the local-development way to
+// name a PostgreSQL server (it carries a password). In Azure the app signs in to the server of
+// POSTGRES_HOST as POSTGRES_USER with a Microsoft Entra token of its managed identity.
 resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: site
   name: 'appsettings'
@@ -157,6 +165,12 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     // investigation; the next deployment turns it off again.
     HEALTH_DETAILED_ERRORS: 'false'
     CREDENTIAL_EXPIRY_WARNING_DAYS: string(credentialExpiryWarningDays)
+    // PostgreSQL target (SYNC_TARGET=postgres): the server's host name, the database, the role
+    // name of the identity (its name) and the schema; all empty unless main.bicep deployed a server.
+    POSTGRES_HOST: postgresHost
+    POSTGRES_DATABASE: postgresDatabase
+    POSTGRES_USER: postgresUser
+    POSTGRES_SCHEMA: postgresSchema
   }
 }
 

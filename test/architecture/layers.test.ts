@@ -23,6 +23,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   sync: ['util', 'errors', 'http', 'settings', 'dataverse', 'schema'],
   health: ['util', 'errors', 'settings', 'auth', 'dataverse'],
   queue: ['util', 'errors', 'settings', 'sync'],
+  postgres: ['util', 'errors', 'settings', 'schema', 'sync'],
   runtime: [
     'util',
     'errors',
@@ -32,6 +33,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     'dataverse',
     'schema',
     'sync',
+    'postgres',
     'queue',
     'health',
   ],

@@ -11,6 +11,7 @@ import {
   bicepFiles,
   blankCommentsAndStrings,
   bracketProblems,
+  matchingBrace,
   moduleDeclarations,
   outputNames,
   paramDeclarations,
@@ -35,6 +36,7 @@ describe('infra/ Bicep text', () => {
         'infra/core/security/identity.bicep',
         'infra/core/security/keyvault.bicep',
         'infra/core/security/role-assignments.bicep',
+        'infra/core/database/postgres.bicep',
       ]),
     );
   });
@@ -206,5 +208,203 @@ describe('infra/ security settings', () => {
       );
     }
     expect(allText).not.toMatch(/@secure\(\)\s*output/);
+  });
+});
+
+const POSTGRES_MODULE = 'infra/core/database/postgres.bicep';
+const SERVER_TYPE = 'Microsoft.DBforPostgreSQL/flexibleServers';
+
+/** The text with its comments blanked (strings kept), so a comment can never satisfy a check. */
+function withoutComments(text: string): string {
+  const { code } = blankCommentsAndStrings(text);
+  // Offsets are UTF-16 units, as in blankCommentsAndStrings: comments became spaces there.
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charAt(i);
+    out += code.charAt(i) === ' ' && c !== ' ' ? ' ' : c;
+  }
+  return out;
+}
+
+/** The `{...}` value of `key:` inside a body (the first one), comments blanked. */
+function objectProperty(body: string, key: string): string {
+  const text = withoutComments(body);
+  const { code } = blankCommentsAndStrings(text);
+  const at = code.search(new RegExp(`\\b${key}\\s*:\\s*\\{`));
+  if (at === -1) return '';
+  const open = code.indexOf('{', at);
+  return text.slice(open, matchingBrace(code, open));
+}
+
+/** The string values of a parameter's `@allowed([...])` decorator. */
+function allowedValues(text: string, param: string): string[] {
+  const lines = text.split('\n');
+  const at = lines.findIndex((line) => new RegExp(`^param\\s+${param}\\s`).test(line));
+  const decorators: string[] = [];
+  for (let i = at - 1; i >= 0 && (lines[i] ?? '').startsWith('@'); i--) {
+    decorators.push(lines[i] ?? '');
+  }
+  const allowed = decorators.find((d) => d.startsWith('@allowed('));
+  return [...(allowed ?? '').matchAll(/'([^']*)'/g)].map((m) => m[1] ?? '');
+}
+
+/** The declaration line of a resource (`resource <symbol> '<type>@<version>' = [if (...)] {`). */
+function declarationLine(text: string, symbol: string): string {
+  return new RegExp(`^resource\\s+${symbol}\\s.*$`, 'm').exec(text)?.[0] ?? '';
+}
+
+describe('infra/ PostgreSQL server (optional)', () => {
+  const main = readRepoFile('infra/main.bicep');
+  const mainCode = withoutComments(main);
+  const pg = readRepoFile(POSTGRES_MODULE);
+  const pgCode = withoutComments(pg);
+  const declared = resourceDeclarations(pg).filter((r) => !r.existing);
+  const servers = declared.filter((r) => r.type === SERVER_TYPE);
+  const serverSymbol = servers[0]?.symbol ?? 'no-server';
+  const server = withoutComments(resourceBody(pg, serverSymbol));
+  const children = declared.filter((r) => r.type.startsWith(`${SERVER_TYPE}/`));
+  const childOfType = (type: string) => children.filter((r) => r.type === `${SERVER_TYPE}/${type}`);
+
+  it('is one server in its own module, deployed only when deployPostgres asks (off by default)', () => {
+    expect(servers).toHaveLength(1);
+    // No PostgreSQL resource anywhere else: the conditional module is the only way in.
+    const elsewhere = files
+      .filter((file) => file !== POSTGRES_MODULE)
+      .flatMap((file) => resourceDeclarations(readRepoFile(file)))
+      .filter((r) => r.type.startsWith('Microsoft.DBforPostgreSQL/'));
+    expect(elsewhere).toEqual([]);
+    expect(main).toMatch(/^param deployPostgres bool = false$/m);
+    const modules = moduleDeclarations(main).filter(
+      (m) => m.path === 'core/database/postgres.bicep',
+    );
+    expect(modules).toHaveLength(1);
+    const symbol = modules[0]?.symbol ?? 'no-module';
+    expect(main).toMatch(
+      new RegExp(
+        `^module ${symbol} 'core/database/postgres\\.bicep' = if \\(deployPostgres\\) \\{$`,
+        'm',
+      ),
+    );
+    // Every read of the module's outputs is guarded by the same condition.
+    const reads = mainCode.split('\n').filter((line) => line.includes(`${symbol}.outputs.`));
+    expect(reads.length).toBeGreaterThan(0);
+    for (const line of reads) {
+      expect(line).toMatch(new RegExp(`deployPostgres \\? ${symbol}\\.outputs\\.\\w+ : ''`));
+    }
+    // Children are attached to this server, never declared free-standing.
+    expect(children.length).toBeGreaterThan(0);
+    for (const child of children) {
+      expect(withoutComments(resourceBody(pg, child.symbol)), child.symbol).toMatch(
+        new RegExp(`^\\s*parent:\\s*${serverSymbol}$`, 'm'),
+      );
+    }
+  });
+
+  it('signs in with Microsoft Entra only: password login off, no administrator password anywhere', () => {
+    const auth = objectProperty(server, 'authConfig');
+    expect(auth).toMatch(/^\s*activeDirectoryAuth:\s*'Enabled'$/m);
+    expect(auth).toMatch(/^\s*passwordAuth:\s*'Disabled'$/m);
+    expect(auth).toMatch(/^\s*tenantId:\s*tenant\(\)\.tenantId$/m);
+    // Comments included: not even an example of a password login.
+    expect(allText).not.toMatch(/administratorLogin/i);
+    expect(allText).not.toMatch(/passwordAuth:\s*'Enabled'/);
+    expect(pg).not.toMatch(/@secure\(\)/);
+  });
+
+  it('requires TLS, on every deployment', () => {
+    const configurations = childOfType('configurations');
+    const tls = configurations.filter((r) =>
+      /^\s*name:\s*'require_secure_transport'$/m.test(withoutComments(resourceBody(pg, r.symbol))),
+    );
+    expect(tls).toHaveLength(1);
+    const symbol = tls[0]?.symbol ?? 'none';
+    expect(objectProperty(resourceBody(pg, symbol), 'properties')).toMatch(/^\s*value:\s*'ON'$/m);
+    expect(declarationLine(pg, symbol)).not.toMatch(/\bif\s*\(/);
+  });
+
+  it('makes the app identity a Microsoft Entra administrator unless another administrator takes its place', () => {
+    const admins = childOfType('administrators');
+    const app = admins.filter((r) =>
+      /^\s*name:\s*appPrincipalId$/m.test(withoutComments(resourceBody(pg, r.symbol))),
+    );
+    expect(app).toHaveLength(1);
+    const symbol = app[0]?.symbol ?? 'none';
+    const props = objectProperty(resourceBody(pg, symbol), 'properties');
+    expect(props).toMatch(/^\s*principalType:\s*'ServicePrincipal'$/m);
+    expect(props).toMatch(/^\s*principalName:\s*appPrincipalName$/m);
+    // With password login off, a server without any administrator could never be signed in to.
+    expect(pgCode).toMatch(
+      /^var appAdministrator = appIsAdministrator \|\| empty\(administratorObjectId\)$/m,
+    );
+    expect(declarationLine(pg, symbol)).toMatch(/= if \(appAdministrator\) \{$/);
+    // The principal is the function app's identity, and POSTGRES_USER is its role name.
+    expect(mainCode).toMatch(/^\s*appPrincipalId:\s*identity\.outputs\.principalId$/m);
+    expect(mainCode).toMatch(/^\s*appPrincipalName:\s*identity\.outputs\.name$/m);
+    expect(mainCode).toMatch(
+      /^\s*postgresUser:\s*deployPostgres \? identity\.outputs\.name : ''$/m,
+    );
+  });
+
+  it('keeps the public endpoint off or open to Azure services only (the default)', () => {
+    for (const [text, param] of [
+      [main, 'postgresPublicAccess'],
+      [pg, 'publicAccess'],
+    ] as const) {
+      expect(allowedValues(text, param).sort(), param).toEqual(['AzureServices', 'Disabled']);
+    }
+    expect(main).toMatch(/^param postgresPublicAccess string = 'AzureServices'$/m);
+    expect(mainCode).toMatch(/^\s*publicAccess:\s*postgresPublicAccess$/m);
+    expect(objectProperty(server, 'network')).toMatch(
+      /^\s*publicNetworkAccess:\s*publicAccess == 'Disabled' \? 'Disabled' : 'Enabled'$/m,
+    );
+    const rules = childOfType('firewallRules');
+    expect(rules).toHaveLength(1);
+    const symbol = rules[0]?.symbol ?? 'none';
+    expect(declarationLine(pg, symbol)).toMatch(/= if \(publicAccess == 'AzureServices'\) \{$/);
+    const body = withoutComments(resourceBody(pg, symbol));
+    expect(body).toMatch(/^\s*name:\s*'AllowAllAzureServicesAndResourcesWithinAzureIps'$/m);
+    expect(body).toMatch(/^\s*startIpAddress:\s*'0\.0\.0\.0'$/m);
+    expect(body).toMatch(/^\s*endIpAddress:\s*'0\.0\.0\.0'$/m);
+  });
+
+  it('writes the server children one at a time (the server refuses concurrent operations)', () => {
+    children.forEach((child, index) => {
+      const body = withoutComments(resourceBody(pg, child.symbol));
+      const dependsOn = (/^\s*dependsOn:\s*\[([^\]]*)\]$/m.exec(body)?.[1] ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
+      const before = children.slice(0, index).map((c) => c.symbol);
+      expect(
+        before.filter((s) => !dependsOn.includes(s)),
+        child.symbol,
+      ).toEqual([]);
+    });
+  });
+
+  it('sets POSTGRES_HOST, POSTGRES_DATABASE, POSTGRES_USER and POSTGRES_SCHEMA, and never a connection string', () => {
+    const settings = withoutComments(resourceBody(functionApp, 'appSettings'));
+    for (const [name, param] of [
+      ['POSTGRES_HOST', 'postgresHost'],
+      ['POSTGRES_DATABASE', 'postgresDatabase'],
+      ['POSTGRES_USER', 'postgresUser'],
+      ['POSTGRES_SCHEMA', 'postgresSchema'],
+    ] as const) {
+      expect(settings).toMatch(new RegExp(`^\\s*${name}:\\s*${param}$`, 'm'));
+    }
+    expect(mainCode).toMatch(
+      /^\s*postgresHost:\s*deployPostgres \? postgres\.outputs\.fqdn : ''$/m,
+    );
+    expect(mainCode).toMatch(
+      /^\s*postgresDatabase:\s*deployPostgres \? postgres\.outputs\.databaseName : ''$/m,
+    );
+    expect(mainCode).toMatch(/^\s*postgresSchema:\s*deployPostgres \? postgresSchema : ''$/m);
+    expect(main).toMatch(/^param postgresSchema string = 'dataverse'$/m);
+    expect(main).toMatch(/^param postgresDatabaseName string = 'dataverse'$/m);
+    // Local development only (it carries a password): named in comments, never in code.
+    for (const file of files) {
+      expect(withoutComments(readRepoFile(file)), file).not.toMatch(/POSTGRES_CONNECTION_STRING/);
+    }
+    expect(allowedValues(main, 'syncTarget')).toContain('postgres');
   });
 });

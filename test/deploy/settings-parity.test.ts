@@ -18,7 +18,12 @@ import {
 } from './bicep';
 
 /** Local-development credential sources: must never be app settings in Azure. */
-const LOCAL_ONLY = ['DATAVERSE_CLIENT_SECRET', 'DATAVERSE_CLIENT_CERTIFICATE_PATH'];
+const LOCAL_ONLY = [
+  'DATAVERSE_CLIENT_SECRET',
+  'DATAVERSE_CLIENT_CERTIFICATE_PATH',
+  // Holds a password; in Azure the app signs in to PostgreSQL with its managed identity.
+  'POSTGRES_CONNECTION_STRING',
+];
 
 const functionApp = readRepoFile('infra/app/function-app.bicep');
 

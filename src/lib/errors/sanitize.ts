@@ -43,6 +43,8 @@ const REDACTIONS: readonly (readonly [RegExp, string])[] = [
   [/((?:%3F|%26)(?:code|sig)%3D)(?:(?!%26)[^&\s"'#])+/gi, `$1${REDACTED}`],
   // A SAS token on its own (`sv=...&sig=...`), without the URL around it.
   [/\b(sig)=(?!\[redacted\])[^&\s"'#;]+/gi, `$1=${REDACTED}`],
+  // A password in a URL's user info (a database connection string: postgres://user:pw@host).
+  [/\b([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s"']*):[^@/?#\s"']+@/gi, `$1:${REDACTED}@`],
   // Function keys sent as a header.
   [/\b(x-functions-key)(["']?\s*[:=]\s*["']?)[^\s"',;&]+/gi, `$1$2${REDACTED}`],
   // Form fields that carry credentials (token requests, ADO-style connection strings).

@@ -12,6 +12,7 @@ import {
 } from '../dataverse';
 import { IntegrationError } from '../errors';
 import { createHealthService, runHealthCheck } from '../health';
+import { createPostgresTarget } from '../postgres';
 import { createJobQueue, createJobsService, type JobsService } from '../queue';
 import { type EnvironmentSettings, loadSettings, type Settings } from '../settings';
 import { createSyncService, type SyncService } from '../sync';
@@ -79,7 +80,7 @@ export function createRuntimeSyncService(
   clients: readonly DataverseClient[],
   managedIdentity: ManagedIdentities = createManagedIdentities(settings),
 ): SyncService {
-  return createSyncService({ settings, clients, managedIdentity });
+  return createSyncService({ settings, clients, managedIdentity, createPostgresTarget });
 }
 
 /** The managed-identity credential of an identity (AZURE_CLIENT_ID's by default). */

@@ -16,6 +16,7 @@ export {
   SYNC_QUEUE_NAME,
 } from './names';
 export { managedIdentityEndpointAvailable } from './platform';
+export { DEFAULT_POSTGRES_SCHEMA } from './postgres';
 export type { SettingsSource } from './read';
 export { RENAMED_SETTING_NAMES } from './renamed';
 export { FUNCTION_TIMEOUT_IN_SECONDS, MAX_RUN_SECONDS_LIMIT } from './sync';

@@ -12,6 +12,7 @@ import {
   SYNC_WEBHOOK_URL,
 } from './names';
 import { checkNcrontab } from './ncrontab';
+import { parsePostgres } from './postgres';
 import { type ProblemList, shown } from './problems';
 import { readSetting, type SettingsSource } from './read';
 import { parseJobsStorage } from './storage';
@@ -71,8 +72,8 @@ function parseLabelLanguage(env: SettingsSource, problems: ProblemList): number 
 
 function parseTarget(env: SettingsSource, problems: ProblemList): SyncTargetKind {
   const value = readSetting(env, SYNC_TARGET)?.toLowerCase() ?? 'table';
-  if (value === 'table' || value === 'http') return value;
-  problems.add(SYNC_TARGET, `must be table or http, got ${shown(value)}`, 'table');
+  if (value === 'table' || value === 'http' || value === 'postgres') return value;
+  problems.add(SYNC_TARGET, `must be table, http or postgres, got ${shown(value)}`, 'table');
   return 'table';
 }
 
@@ -166,6 +167,7 @@ export function parseSync(
   const target = parseTarget(env, problems);
   const tablePrefix = target === 'table' ? parseTablePrefix(env, environments, problems) : '';
   const webhook = parseWebhook(env, target, problems);
+  const postgres = target === 'postgres' ? parsePostgres(env, problems) : undefined;
   const maxRunSeconds = integerSetting(
     env,
     SYNC_MAX_RUN_SECONDS,
@@ -182,7 +184,10 @@ export function parseSync(
   if (!schedule.ok || storage === undefined || jobsStorage === undefined) return undefined;
   let syncTarget: SyncTarget;
   if (target === 'table') syncTarget = { kind: 'table', tablePrefix };
-  else if (webhook.url !== undefined) {
+  else if (target === 'postgres') {
+    if (postgres === undefined) return undefined; // reported by parsePostgres
+    syncTarget = { kind: 'postgres', ...postgres };
+  } else if (webhook.url !== undefined) {
     syncTarget = {
       kind: 'http',
       url: webhook.url,

@@ -4,7 +4,7 @@
  * design.md and `SETTING_NAMES`.
  */
 export type CredentialType = 'secret' | 'certificate';
-export type SyncTargetKind = 'table' | 'http';
+export type SyncTargetKind = 'table' | 'http' | 'postgres';
 
 /** A table to sync, and optionally its columns (otherwise every copyable column). */
 export interface TableSelection {
@@ -49,7 +49,26 @@ export interface StorageConnection {
   readonly clientId?: string;
 }
 
-/** Where synced rows go: mirror tables in the sync storage, or a webhook. */
+/** How the app signs in to PostgreSQL. */
+export type PostgresConnection =
+  | {
+      readonly kind: 'connectionString';
+      /** POSTGRES_CONNECTION_STRING (local development): holds a password, never logged. */
+      readonly connectionString: string;
+    }
+  | {
+      /** Entra sign-in: the managed identity's access token is the password; TLS required. */
+      readonly kind: 'entra';
+      /** POSTGRES_HOST, without the port. */
+      readonly host: string;
+      readonly port: number;
+      /** POSTGRES_DATABASE */
+      readonly database: string;
+      /** POSTGRES_USER: the identity's PostgreSQL role. */
+      readonly user: string;
+    };
+
+/** Where synced rows go: mirror tables in the sync storage, a webhook, or PostgreSQL tables. */
 export type SyncTarget =
   | {
       readonly kind: 'table';
@@ -62,6 +81,12 @@ export type SyncTarget =
       readonly url: string;
       /** SYNC_WEBHOOK_SCOPE: the Entra scope of the managed-identity token, if any. */
       readonly scope?: string;
+    }
+  | {
+      readonly kind: 'postgres';
+      readonly connection: PostgresConnection;
+      /** POSTGRES_SCHEMA: where the replica's tables live. */
+      readonly schema: string;
     };
 
 export interface SyncSettings {

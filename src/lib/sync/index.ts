@@ -34,7 +34,9 @@ export {
   type SyncServiceOptions,
 } from './syncService';
 export { type SyncOptions, syncTable, type SyncTableDeps } from './syncTable';
+export { normalisePage } from './tableDecisions';
 export { EDM_TYPE_OF } from './tableEdm';
 export { type MirrorTable, TableSink, type TableSinkOptions } from './tableSink';
 export { TableTarget } from './tableTarget';
 export type * from './types';
+export { isTransactionalSink } from './types';

@@ -84,6 +84,14 @@ export interface SyncServiceOptions {
    * given: identity-based storage (its `__clientId`) and the webhook's bearer token.
    */
   readonly managedIdentity: (clientId?: string) => TokenCredential;
+  /**
+   * Builds the PostgreSQL target (SYNC_TARGET=postgres). Injected by the runtime because the
+   * postgres folder builds on sync's contracts: sync importing it would be a folder cycle.
+   */
+  readonly createPostgresTarget?: (
+    target: Extract<Settings['sync']['target'], { kind: 'postgres' }>,
+    managedIdentity: () => TokenCredential,
+  ) => SyncTarget;
 }
 
 /** The setting named when a configured table or column is wrong. */
@@ -163,7 +171,8 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
           ...(labelLanguage === undefined ? {} : { labelLanguage }),
         }),
       target: syncTarget(),
-      checkpoints: new BlobCheckpointStore(container),
+      // A target that keeps checkpoints with its rows commits each page exactly once.
+      checkpoints: syncTarget().checkpoints ?? new BlobCheckpointStore(container),
       leases: new BlobLeaseProvider(container, { logger: request.logger }),
       logger: request.logger,
       options: {
@@ -201,9 +210,11 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       );
     },
     async lastSync(job: SyncJob): Promise<LastSyncStatus> {
-      const stored = await new BlobCheckpointStore(healthStorageClients().container).read(
-        jobKey(job),
-      );
+      const store =
+        settings.sync.target.kind === 'postgres'
+          ? syncTarget().checkpoints
+          : new BlobCheckpointStore(healthStorageClients().container);
+      const stored = await store?.read(jobKey(job));
       const checkpoint = stored?.checkpoint;
       return {
         lastSuccessAt:
@@ -223,6 +234,18 @@ function createTarget(options: SyncServiceOptions, storage: () => SyncStorageCli
   const { target } = options.settings.sync;
   if (target.kind === 'table')
     return new TableTarget((name) => storage().table(name), target.tablePrefix);
+  if (target.kind === 'postgres') {
+    if (options.createPostgresTarget === undefined) {
+      throw new ConfigurationError(
+        'SYNC_TARGET=postgres, but this build has no PostgreSQL target',
+        {
+          step: 'sync',
+          hint: 'This is a bug in how the runtime wires the sync service; report it with this message.',
+        },
+      );
+    }
+    return options.createPostgresTarget(target, () => options.managedIdentity());
+  }
   const { scope } = target;
   return new WebhookTarget({
     url: target.url,

@@ -28,13 +28,16 @@ import type {
   OutputShape,
   RejectedRow,
   ResyncRecord,
+  SinkPage,
   SyncCheckpoint,
   SyncHooks,
   SyncRow,
   SyncSink,
   SyncTarget,
   TableSyncResult,
+  TransactionalSink,
 } from './types';
+import { isTransactionalSink } from './types';
 
 export type { SyncOptions };
 
@@ -269,76 +272,43 @@ class TableRun {
       await this.deps.hooks?.afterFetch?.({ sequence });
       const upserts = projectPageRows(page.upserts, table, this.job);
       const deletes = page.deletes.map((id) => id.toLowerCase());
-      await this.lease.assertHeld();
-      const result = await sink.applyPage(
-        {
-          environment: this.deps.client.environment.name,
-          table,
-          upserts,
-          deletes,
-          generation: round.generation,
-          roundKind: round.kind,
-          sequence,
-        },
-        this.signal,
-      );
-      this.counters.addPage(upserts.length + deletes.length, result);
-      this.noteRejections(upserts, deletes, result.rejected ?? []);
-      await this.deps.hooks?.afterSinkWrite?.({ sequence });
-
-      if (page.deltaLink !== undefined) {
-        if (round.kind === 'full') {
-          // Only now has every row of this generation been written: safe to sweep the rest.
-          await this.lease.assertHeld();
-          this.counters.swept = await sink.sweep(
-            this.deps.client.environment.name,
-            round.generation,
-            this.signal,
-          );
-        }
-        const at = this.nowIso();
-        await this.save(
-          this.checkpoint({
-            generation: round.kind === 'full' ? round.generation : this.persisted.generation,
-            deltaLink: page.deltaLink,
-            lastSuccessAt: at,
-            lastRunAt: at,
-          }),
-          true,
-        );
-        return 'synced';
-      }
-      if (page.nextLink === undefined) {
-        throw new IntegrationError(
-          'Dataverse returned a change page with neither nextLink nor deltaLink',
-          { step: 'change tracking', environment: this.job, code: 'InvalidResponse' },
-        );
-      }
-      round = {
-        ...round,
-        pagesDone: round.pagesDone + 1,
-        rowsDone: round.rowsDone + upserts.length + deletes.length,
+      const sinkPage: SinkPage = {
+        environment: this.deps.client.environment.name,
+        table,
+        upserts,
+        deletes,
+        generation: round.generation,
+        roundKind: round.kind,
+        sequence,
       };
-      await this.save(
-        this.checkpoint({
-          generation: this.persisted.generation,
-          // A full round replaces the old position; a delta round keeps nothing else to resume.
-          round: {
-            kind: round.kind,
-            ...(round.startLink === undefined ? {} : { startLink: round.startLink }),
-            nextLink: page.nextLink,
-            generation: round.generation,
-            pagesDone: round.pagesDone,
-            rowsDone: round.rowsDone,
-            startedAt: round.startedAt,
-          },
-          ...(this.persisted.lastSuccessAt === undefined
-            ? {}
-            : { lastSuccessAt: this.persisted.lastSuccessAt }),
-          lastRunAt: this.nowIso(),
-        }),
-        true,
-      );
+      if (isTransactionalSink(sink)) {
+        const next = await this.applyExactlyOnce(sink, sinkPage, page, round);
+        if (next === 'synced') return 'synced';
+        round = next;
+      } else {
+        await this.lease.assertHeld();
+        const result = await sink.applyPage(sinkPage, this.signal);
+        this.counters.addPage(upserts.length + deletes.length, result);
+        this.noteRejections(upserts, deletes, result.rejected ?? []);
+        await this.deps.hooks?.afterSinkWrite?.({ sequence });
+
+        if (page.deltaLink !== undefined) {
+          if (round.kind === 'full') {
+            // Only now has every row of this generation been written: safe to sweep the rest.
+            await this.lease.assertHeld();
+            this.counters.swept = await sink.sweep(
+              this.deps.client.environment.name,
+              round.generation,
+              this.signal,
+            );
+          }
+          await this.save(this.finalCheckpoint(round, page.deltaLink), true);
+          return 'synced';
+        }
+        const next = advanceRound(round, page.nextLink, upserts.length + deletes.length, this.job);
+        await this.save(this.roundCheckpoint(next), true);
+        round = next;
+      }
       const progress = this.counters.progressLine(
         this.job,
         this.now(),
@@ -353,6 +323,80 @@ class TableRun {
       step: 'change tracking',
       environment: this.job,
       code: 'InvalidResponse',
+    });
+  }
+
+  /**
+   * A transactional sink's page: rows, the sweep after a full round and the checkpoint commit
+   * in one transaction, so a crash anywhere leaves either all of it or none of it.
+   */
+  private async applyExactlyOnce(
+    sink: TransactionalSink,
+    sinkPage: SinkPage,
+    links: { readonly nextLink?: string; readonly deltaLink?: string },
+    round: RoundState,
+  ): Promise<RoundState | 'synced'> {
+    const rows = sinkPage.upserts.length + sinkPage.deletes.length;
+    const final = links.deltaLink !== undefined;
+    let next: RoundState = round;
+    let checkpoint: SyncCheckpoint;
+    if (links.deltaLink === undefined) {
+      const advanced = advanceRound(round, links.nextLink, rows, this.job);
+      checkpoint = this.roundCheckpoint(advanced);
+      next = advanced;
+    } else checkpoint = this.finalCheckpoint(round, links.deltaLink);
+    this.checkLinks(checkpoint);
+    await this.deps.hooks?.beforeCheckpoint?.(checkpoint);
+    await this.lease.assertHeld();
+    const committed = await sink.applyPageAndCommit(
+      sinkPage,
+      {
+        job: this.job,
+        checkpoint,
+        expectedEtag: this.etag,
+        ...(final && round.kind === 'full' ? { sweepGeneration: round.generation } : {}),
+      },
+      this.signal,
+    );
+    this.etag = committed.etag;
+    this.persisted = checkpoint;
+    this.counters.checkpointMoved = true;
+    this.counters.addPage(rows, committed.result);
+    if (committed.swept !== undefined) this.counters.swept = committed.swept;
+    this.noteRejections(sinkPage.upserts, sinkPage.deletes, committed.result.rejected ?? []);
+    await this.deps.hooks?.afterSinkWrite?.({ sequence: sinkPage.sequence });
+    return final ? 'synced' : next;
+  }
+
+  /** The checkpoint after a round's last page: its deltaLink, and a full round's generation. */
+  private finalCheckpoint(round: RoundState, deltaLink: string): SyncCheckpoint {
+    const at = this.nowIso();
+    return this.checkpoint({
+      generation: round.kind === 'full' ? round.generation : this.persisted.generation,
+      deltaLink,
+      lastSuccessAt: at,
+      lastRunAt: at,
+    });
+  }
+
+  /** The checkpoint in the middle of a round: where to continue (`round` already advanced). */
+  private roundCheckpoint(round: RoundState & { readonly nextLink: string }): SyncCheckpoint {
+    return this.checkpoint({
+      generation: this.persisted.generation,
+      // A full round replaces the old position; a delta round keeps nothing else to resume.
+      round: {
+        kind: round.kind,
+        ...(round.startLink === undefined ? {} : { startLink: round.startLink }),
+        nextLink: round.nextLink,
+        generation: round.generation,
+        pagesDone: round.pagesDone,
+        rowsDone: round.rowsDone,
+        startedAt: round.startedAt,
+      },
+      ...(this.persisted.lastSuccessAt === undefined
+        ? {}
+        : { lastSuccessAt: this.persisted.lastSuccessAt }),
+      lastRunAt: this.nowIso(),
     });
   }
 
@@ -383,12 +427,16 @@ class TableRun {
     );
   }
 
-  private async save(checkpoint: SyncCheckpoint, movesPosition: boolean): Promise<void> {
+  private checkLinks(checkpoint: SyncCheckpoint): void {
     if (checkpoint.deltaLink !== undefined)
       assertLinkHoldsNoCredentials(checkpoint.deltaLink, this.job);
     if (checkpoint.round?.nextLink !== undefined) {
       assertLinkHoldsNoCredentials(checkpoint.round.nextLink, this.job);
     }
+  }
+
+  private async save(checkpoint: SyncCheckpoint, movesPosition: boolean): Promise<void> {
+    this.checkLinks(checkpoint);
     if (movesPosition) await this.deps.hooks?.beforeCheckpoint?.(checkpoint);
     await this.lease.assertHeld();
     this.etag = await this.deps.checkpoints.write(this.job, checkpoint, this.etag);
@@ -410,6 +458,25 @@ class TableRun {
   private nowIso(): string {
     return new Date(this.now()).toISOString();
   }
+}
+
+/**
+ * The round after a page that ended with `nextLink`; a page with neither link is a broken
+ * response, and nothing of it may count as applied.
+ */
+function advanceRound(
+  round: RoundState,
+  nextLink: string | undefined,
+  rows: number,
+  job: string,
+): RoundState & { readonly nextLink: string } {
+  if (nextLink === undefined) {
+    throw new IntegrationError(
+      'Dataverse returned a change page with neither nextLink nor deltaLink',
+      { step: 'change tracking', environment: job, code: 'InvalidResponse' },
+    );
+  }
+  return { ...round, nextLink, pagesDone: round.pagesDone + 1, rowsDone: round.rowsDone + rows };
 }
 
 /** The full round's query: the entity set and every attribute's wire name, plus the version. */

@@ -17,8 +17,12 @@ export interface SyncJob {
   readonly table: string;
 }
 
-/** What a sink needs to know about the table it writes: its name, id column and columns. */
-export type SinkTable = Pick<TableDefinition, 'logicalName' | 'primaryIdAttribute' | 'columns'>;
+/**
+ * What a sink needs to know about the table it writes: its name, id column and columns; the
+ * attributes (with their choice labels) and label language when the target keeps label tables.
+ */
+export type SinkTable = Pick<TableDefinition, 'logicalName' | 'primaryIdAttribute' | 'columns'> &
+  Partial<Pick<TableDefinition, 'attributes' | 'labelLanguage'>>;
 
 /** Whether the rows of a page come from a full load or a delta. */
 export type RoundKind = 'full' | 'delta';
@@ -83,9 +87,54 @@ export interface SyncSink {
   sweep(environment: string, generation: number, signal: AbortSignal): Promise<number>;
 }
 
+/** The checkpoint a {@link TransactionalSink} commits together with a page. */
+export interface PageCommit {
+  /** `<environment>/<table>`: the checkpoint's key. */
+  readonly job: string;
+  readonly checkpoint: SyncCheckpoint;
+  /** The write is conditional on this ETag (undefined: on no checkpoint existing yet). */
+  readonly expectedEtag: string | undefined;
+  /**
+   * Set on the last page of a full round: rows of older generations are swept in the same
+   * transaction, so no crash can leave the round finished but its sweep undone.
+   */
+  readonly sweepGeneration?: number;
+}
+
+/** What a transactional sink did: the page's result, the new checkpoint ETag, rows swept. */
+export interface CommittedPage {
+  readonly result: SinkPageResult;
+  readonly etag: string;
+  /** Rows removed by the sweep, when the commit asked for one. */
+  readonly swept?: number;
+}
+
+/**
+ * A sink whose target also holds the job's checkpoint (a database): the page's writes, the
+ * sweep after a full round and the checkpoint advance commit in one transaction, so a page is
+ * applied exactly once. Its target supplies the {@link CheckpointStore} (SyncTarget.checkpoints)
+ * the engine uses for every other checkpoint write.
+ */
+export interface TransactionalSink extends SyncSink {
+  applyPageAndCommit(
+    page: SinkPage,
+    commit: PageCommit,
+    signal: AbortSignal,
+  ): Promise<CommittedPage>;
+}
+
+export function isTransactionalSink(sink: SyncSink): sink is TransactionalSink {
+  return typeof (sink as Partial<TransactionalSink>).applyPageAndCommit === 'function';
+}
+
 /** The configured target (the mirror tables, the webhook): one sink per table it receives. */
 export interface SyncTarget {
   sinkFor(table: SinkTable): SyncSink;
+  /**
+   * Where this target keeps checkpoints, when it keeps them itself (with the rows, so pages
+   * commit exactly once); absent: checkpoints are blobs in the sync storage.
+   */
+  readonly checkpoints?: CheckpointStore;
 }
 
 /** A change-tracking round that has started but not finished. */

@@ -721,7 +721,7 @@ describe('loadSettings: invalid values', () => {
       { SYNC_LABEL_LANGUAGE: '999' },
       'SYNC_LABEL_LANGUAGE: must be a language code (LCID)',
     ],
-    ['bad target', { SYNC_TARGET: 'queue' }, 'SYNC_TARGET: must be table or http'],
+    ['bad target', { SYNC_TARGET: 'queue' }, 'SYNC_TARGET: must be table, http or postgres'],
     [
       'http target without url',
       { SYNC_TARGET: 'http' },
@@ -991,7 +991,7 @@ describe('SETTING_NAMES', () => {
       [...SETTING_NAMES].filter((n) => read.has(n)).sort(),
     );
     expect(new Set(SETTING_NAMES).size).toBe(SETTING_NAMES.length);
-    expect(SETTING_NAMES).toHaveLength(25);
+    expect(SETTING_NAMES).toHaveLength(30);
     expect(SETTING_NAMES).toEqual(
       expect.arrayContaining(['SYNC_TABLES', 'SYNC_TABLE_PREFIX', 'SYNC_LABEL_LANGUAGE']),
     );

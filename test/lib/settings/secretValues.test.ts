@@ -145,7 +145,7 @@ describe('settings that quote a bad value never quote a secret pasted into them'
 
   it('still quotes an ordinary wrong value, so the operator sees the typo', () => {
     const error = errorOf(base({ SYNC_TARGET: 'queue', SYNC_SCHEDULE: '0 */5 * * *' }));
-    expect(error.message).toContain('SYNC_TARGET: must be table or http, got "queue"');
+    expect(error.message).toContain('SYNC_TARGET: must be table, http or postgres, got "queue"');
     expect(error.message).toContain('got "0 */5 * * *"');
   });
 });
