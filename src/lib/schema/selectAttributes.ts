@@ -56,6 +56,9 @@ export function selectAttributes(
   return [primary, ...rest];
 }
 
+/** `…_base` columns: AttributeOf names their Money column, yet they are selectable values. */
+const BASE_CURRENCY_TYPE = 'MoneyType';
+
 function pickConfigured(
   configured: readonly string[],
   byName: ReadonlyMap<string, AttributeFacts>,
@@ -72,6 +75,12 @@ function pickConfigured(
     else if (kindOf(attribute.typeName) === undefined || NEVER_COPIED.has(attribute.typeName))
       problems.push(`${column} is of type ${attribute.typeName}, which has no value to copy`);
     else if (!attribute.isValidForRead) problems.push(`${column} is not valid for read`);
+    else if (attribute.attributeOf !== undefined && attribute.typeName !== BASE_CURRENCY_TYPE)
+      // A lookup's …name/…yominame/…type is no property of the Web API entity: $select would
+      // fail on every run. A base-currency Money column is one, so it stays selectable.
+      problems.push(
+        `${column} is a helper column of ${attribute.attributeOf}, not a Web API property (list ${attribute.attributeOf}: its _table or _label column comes with it)`,
+      );
     else chosen.push(attribute);
   }
   if (problems.length > 0) {

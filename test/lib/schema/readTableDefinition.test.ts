@@ -100,6 +100,32 @@ describe('readTableDefinition', () => {
     );
   });
 
+  it("refuses a listed helper column of another one (a lookup's …name), naming the column to list instead", async () => {
+    const client = metadataClient(projectMetadata);
+    await expect(
+      readTableDefinition(
+        client,
+        { logicalName: 'new_project', columns: ['new_accountidname'] },
+        { setting: 'SYNC_TABLES' },
+      ),
+    ).rejects.toThrow(
+      'SYNC_TABLES names columns of new_project that cannot be copied: new_accountidname is a helper column of new_accountid, not a Web API property (list new_accountid: its _table or _label column comes with it)',
+    );
+  });
+
+  it('still accepts a listed base-currency column (a real property, though AttributeOf names its money column)', async () => {
+    const client = metadataClient(projectMetadata);
+    await expect(
+      readTableDefinition(
+        client,
+        { logicalName: 'new_project', columns: ['new_budget_base'] },
+        { setting: 'SYNC_TABLES' },
+      ),
+    ).resolves.toMatchObject({
+      attributes: [{ logicalName: 'new_projectid' }, { logicalName: 'new_budget_base' }],
+    });
+  });
+
   it('fails with the exact fix when change tracking is off', async () => {
     const off = {
       ...projectMetadata,
