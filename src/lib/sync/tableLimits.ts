@@ -1,8 +1,8 @@
 /**
  * Azure Table storage limits and the size arithmetic behind them ("Understanding the Table
  * service data model", Microsoft Learn): a property holds at most 64 KiB, an entity 1 MiB
- * counted as the service counts it (strings as UTF-16), and an entity-group transaction at most
- * 100 operations and a 4 MiB request. Azurite enforces only the first and the count; Azure
+ * counted as the service counts it (strings as UTF-16) in at most 255 properties, and an
+ * entity-group transaction at most 100 operations and a 4 MiB request. Azurite enforces only the first and the count; Azure
  * enforces all of them, and a page that breaks one would fail on every run.
  */
 import type { TableEntity } from '@azure/data-tables';
@@ -12,6 +12,9 @@ export const PROPERTY_LIMIT_IN_BYTES = 64 * KIB;
 export const ENTITY_LIMIT_IN_BYTES = 1024 * KIB;
 export const TRANSACTION_LIMIT_IN_BYTES = 4 * 1024 * KIB;
 export const TRANSACTION_OPERATIONS = 100;
+/** 255 properties per entity, PartitionKey, RowKey and Timestamp among them. */
+export const OWN_PROPERTY_LIMIT = 252;
+const SERVICE_PROPERTIES = new Set(['partitionKey', 'rowKey', 'etag', 'timestamp']);
 /** Room for the multipart envelope and headers of each operation in a batch request. */
 const OPERATION_OVERHEAD_IN_BYTES = 512;
 
@@ -47,6 +50,12 @@ const kib = (bytes: number): string => `${String(Math.floor(bytes / KIB))} KiB`;
 
 /** Why the service can never store this entity, or undefined when it can. */
 export function oversizeReason(entity: TableEntity): string | undefined {
+  // A table copied with every column, plus a label per choice and a table per lookup, can pass
+  // this on a customised table; the service then refuses the row (TooManyProperties).
+  const own = Object.keys(entity).filter((name) => !SERVICE_PROPERTIES.has(name)).length;
+  if (own > OWN_PROPERTY_LIMIT) {
+    return `the entity has ${String(own)} properties; Azure Table allows ${String(OWN_PROPERTY_LIMIT)} besides PartitionKey, RowKey and Timestamp (list fewer columns in SYNC_TABLES)`;
+  }
   for (const [name, property] of Object.entries(entity)) {
     const value = valueOf(property);
     if (typeof value === 'string' && value.length * 2 > PROPERTY_LIMIT_IN_BYTES) {
@@ -67,7 +76,7 @@ export function requestSizeInBytes(entity: TableEntity): number {
 
 /**
  * True for the service's answers to a request or entity that is too large: 413, or the codes
- * RequestBodyTooLarge, EntityTooLarge, PropertyValueTooLarge.
+ * RequestBodyTooLarge, EntityTooLarge, PropertyValueTooLarge, TooManyProperties.
  */
 export function isTooLarge(
   status: number | undefined,
@@ -77,7 +86,7 @@ export function isTooLarge(
   if (status === 413) return true;
   if (
     code !== undefined &&
-    /^(RequestBodyTooLarge|EntityTooLarge|PropertyValueTooLarge)$/.test(code)
+    /^(RequestBodyTooLarge|EntityTooLarge|PropertyValueTooLarge|TooManyProperties)$/.test(code)
   )
     return true;
   return /exceeds the maximum allowed size|too large/i.test(message);

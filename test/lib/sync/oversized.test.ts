@@ -124,6 +124,27 @@ describe('the table target and Azure Table limits', () => {
     ]);
   });
 
+  it('reports a row with more than 252 properties, which Azure Tables refuse (Azurite does not)', async () => {
+    const environment = newEnvironment('many-properties');
+    const sink = new TableSink(harness.storage.table('oversized'));
+    // 252 own properties at most (255 with PartitionKey, RowKey and Timestamp); the row below
+    // has 260 text columns plus accountid, name, versionnumber and the generation mark.
+    const wide: Record<string, string> = {};
+    for (let column = 0; column < 260; column += 1) wide[`p${String(column)}`] = 'v';
+    const result = await sink.applyPage(
+      page(environment, [row(1, wide), row(2)], tableWith(Object.keys(wide))),
+      signal,
+    );
+    expect(result.created).toBe(1);
+    expect(result.rejected).toEqual([
+      {
+        id: id(1),
+        reason:
+          'the entity has 264 properties; Azure Table allows 252 besides PartitionKey, RowKey and Timestamp (list fewer columns in SYNC_TABLES)',
+      },
+    ]);
+  });
+
   it('keeps every transaction below 4 MiB, splitting a page of large rows', async () => {
     const environment = newEnvironment('big-page');
     const transactions: { operations: number; bytes: number }[] = [];
