@@ -1,4 +1,4 @@
-import { IntegrationError } from '../errors';
+import { describeError, IntegrationError } from '../errors';
 import { SYNC_POISON_QUEUE_NAME } from '../settings';
 import type { SyncHooks, SyncService, TableSyncResult } from '../sync';
 import type { Logger } from '../util';
@@ -40,7 +40,14 @@ export function createJobsService(sync: SyncService, queue: JobQueue): JobsServi
   return {
     async dispatch(logger, signal) {
       const jobs = sync.jobs();
-      await queue.enqueue(jobs, signal);
+      try {
+        await queue.enqueue(jobs, signal);
+      } catch (error) {
+        throw new IntegrationError(
+          `Sync dispatch of ${String(jobs.length)} job(s) failed; the next schedule dispatches again: ${describeError(error)}`,
+          { step: 'dispatch jobs' },
+        );
+      }
       const names = jobs.map((job) => `${job.environment}/${job.table}`);
       logger.info(
         `sync dispatch: enqueued ${String(jobs.length)} job(s): ${names.slice(0, 20).join(', ')}${names.length > 20 ? `, and ${String(names.length - 20)} more` : ''}`,
@@ -66,10 +73,18 @@ export function createJobsService(sync: SyncService, queue: JobQueue): JobsServi
           // The position is saved; the next message carries on from it on whichever instance
           // takes it, instead of waiting for the next schedule.
           const continuation = (message.continuation ?? 0) + 1;
-          await queue.enqueue(
-            [{ environment: message.environment, table: message.table, continuation }],
-            delivery.signal,
-          );
+          try {
+            await queue.enqueue(
+              [{ environment: message.environment, table: message.table, continuation }],
+              delivery.signal,
+            );
+          } catch (error) {
+            // The host logs only the message: the job, the cause and its fix must all be in it.
+            throw new IntegrationError(
+              `Sync of ${job} reached its time budget and saved its position, but its continuation could not be enqueued (the host retries this message, which resumes from the checkpoint): ${describeError(error)}`,
+              { step: 'enqueue continuation', environment: message.environment },
+            );
+          }
           delivery.logger.info(
             `sync ${job}: reached its time budget; continuation ${String(continuation)} enqueued`,
           );

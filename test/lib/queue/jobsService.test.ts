@@ -1,5 +1,5 @@
 import { QueueClient } from '@azure/storage-queue';
-import { type RunningAzurite, startAzurite } from '@dataverse-s2s/testbed';
+import { AZURITE_ACCOUNT_KEY, type RunningAzurite, startAzurite } from '@dataverse-s2s/testbed';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { createJobQueue, createJobsService, MAX_DEQUEUE_COUNT } from '../../../src/lib/queue';
@@ -130,6 +130,41 @@ describe('the queue handler', () => {
     ]);
     // A continuation resumes from the checkpoint: it never asks for a full round.
     expect(runs.map((run) => run.full)).toEqual([undefined, undefined]);
+  });
+
+  it('a continuation that cannot be enqueued fails the message naming the job, the cause and the fix', async () => {
+    // Nothing listens on port 1: every queue call fails at once (one try, no retries).
+    const unreachable = createJobQueue(
+      {
+        settingName: 'AzureWebJobsStorage',
+        connectionString: `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${AZURITE_ACCOUNT_KEY};QueueEndpoint=http://127.0.0.1:1/devstoreaccount1`,
+      },
+      { pipeline: { retryOptions: { maxTries: 1 } } },
+    );
+    const jobs = createJobsService(scripted('paused', []), unreachable);
+    const failure = await jobs
+      .handle({ environment: 'contoso', table: 'new_project' }, { dequeueCount: 1, logger })
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(failure).toBeInstanceOf(Error);
+    const message = (failure as Error).message;
+    expect(message).toContain(
+      'Sync of contoso/new_project reached its time budget and saved its position, but its continuation could not be enqueued (the host retries this message, which resumes from the checkpoint)',
+    );
+    expect(message).toContain('The sync job queue could not be written');
+    expect(message).toContain('AzureWebJobsStorage');
+    expect(message).not.toContain(AZURITE_ACCOUNT_KEY);
+
+    // The dispatcher's failure carries the same cause and fix into the host's log.
+    const dispatch = await jobs.dispatch(logger).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect((dispatch as Error).message).toMatch(
+      /^Sync dispatch of 2 job\(s\) failed; the next schedule dispatches again: .*The sync job queue could not be written.*AzureWebJobsStorage/s,
+    );
   });
 
   it('a --full message runs a full round', async () => {
