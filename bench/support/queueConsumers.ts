@@ -98,6 +98,8 @@ export async function drainQueue(input: {
           logger: silentLogger,
           signal: delivery.signal,
         });
+        // Every bench job is configured, so none is dropped as unknown.
+        if (result === undefined) throw new Error('a bench job was dropped as not configured');
         records.push({
           instance: name,
           job: `${result.environment}/${result.table}`,

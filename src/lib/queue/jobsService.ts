@@ -29,9 +29,11 @@ export interface JobsService {
    * Runs the job a message names. Resolves when the message is done with (synced; paused with
    * its continuation enqueued; dropped because another run holds the lease); throws when the
    * job failed, so the host retries it and, after MAX_DEQUEUE_COUNT attempts, moves it to the
-   * poison queue.
+   * poison queue. Resolves to undefined for a message whose job is no longer configured (a table
+   * or environment removed from the settings while messages for it waited): retrying could never
+   * help, so it is completed with a warning.
    */
-  handle(body: unknown, delivery: Delivery): Promise<TableSyncResult>;
+  handle(body: unknown, delivery: Delivery): Promise<TableSyncResult | undefined>;
   /** Messages in the poison queue. */
   poisonCount(signal?: AbortSignal): Promise<number>;
 }
@@ -58,6 +60,16 @@ export function createJobsService(sync: SyncService, queue: JobQueue): JobsServi
     async handle(body, delivery) {
       const message = parseJobMessage(body);
       const job = `${message.environment}/${message.table}`;
+      const configured = sync.jobs();
+      if (
+        !configured.some((c) => c.environment === message.environment && c.table === message.table)
+      ) {
+        const names = configured.map((c) => `${c.environment}/${c.table}`);
+        delivery.logger.warn(
+          `sync ${job}: message dropped: this job is not configured (any more): SYNC_TABLES and DATAVERSE_ENVIRONMENTS name ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', …' : ''}`,
+        );
+        return undefined;
+      }
       const result = await sync.runJob({
         environment: message.environment,
         table: message.table,

@@ -183,10 +183,23 @@ describe('the queue handler', () => {
       { environment: 'contoso', table: 'new_project' },
       { dequeueCount: 1, logger },
     );
-    expect(outcome.outcome).toBe('skipped-locked');
+    expect(outcome?.outcome).toBe('skipped-locked');
     expect(await queued()).toEqual([]);
     expect(lines).toEqual([
       'info: sync contoso/new_project: message dropped: the run holding the lease is working on this table',
+    ]);
+  });
+
+  it('a message for a job no longer configured is completed with a log line, not retried into the poison queue', async () => {
+    const runs: JobRunRequest[] = [];
+    const outcome = await service('synced', runs).handle(
+      { environment: 'contoso', table: 'new_widget' },
+      { dequeueCount: 1, logger },
+    );
+    expect(outcome).toBeUndefined();
+    expect(runs).toEqual([]);
+    expect(lines).toEqual([
+      'warn: sync contoso/new_widget: message dropped: this job is not configured (any more): SYNC_TABLES and DATAVERSE_ENVIRONMENTS name contoso/account, contoso/new_project',
     ]);
   });
 
