@@ -87,11 +87,18 @@ function parseShape(value: unknown, environment: string): OutputShape {
     throw invalid(environment, 'shape.columns');
   if (labelLanguage !== undefined && !Number.isInteger(labelLanguage))
     throw invalid(environment, 'shape.labelLanguage');
+  const { labels } = value;
+  if (
+    labels !== undefined &&
+    (!isRecord(labels) || !Object.values(labels).every((digest) => typeof digest === 'string'))
+  )
+    throw invalid(environment, 'shape.labels');
   return {
     entitySet,
     columns,
     destination,
     ...(typeof labelLanguage === 'number' ? { labelLanguage } : {}),
+    ...(labels === undefined ? {} : { labels: labels as Record<string, string> }),
   };
 }
 

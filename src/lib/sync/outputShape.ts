@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import type { ColumnType, TableDefinition } from '../schema';
 import type { OutputShape, StoredCheckpoint } from './types';
 
@@ -13,12 +15,31 @@ export function typeText(type: ColumnType): string {
 export function outputShape(table: TableDefinition, destination: string): OutputShape {
   const columns = table.columns.map((column) => `${column.name}:${typeText(column.type)}`);
   const hasLabels = table.columns.some((column) => column.role === 'label');
+  const labels = labelDigests(table);
   return {
     entitySet: table.entitySet,
     columns: [...new Set(columns)].sort(),
     destination,
     ...(hasLabels ? { labelLanguage: table.labelLanguage } : {}),
+    ...(Object.keys(labels).length > 0 ? { labels } : {}),
   };
+}
+
+/**
+ * A short digest of each choice column's value → label map: renaming an option changes no
+ * row's version, so without it unchanged rows would keep the old label for good.
+ */
+function labelDigests(table: TableDefinition): Record<string, string> {
+  const digests: Record<string, string> = {};
+  for (const attribute of table.attributes) {
+    if (attribute.labels === undefined) continue;
+    const entries = [...attribute.labels].sort(([a], [b]) => a - b);
+    digests[attribute.logicalName] = createHash('sha256')
+      .update(JSON.stringify(entries))
+      .digest('hex')
+      .slice(0, 12);
+  }
+  return digests;
 }
 
 /** What a run must do about the difference between the stored shape and its own. */
@@ -90,6 +111,12 @@ export function shapeChange(stored: StoredCheckpoint | undefined, shape: OutputS
           )}`,
         ]),
   ];
+  const relabelled = Object.keys(shape.labels ?? {}).filter(
+    (column) =>
+      before.labels?.[column] !== undefined && before.labels[column] !== shape.labels?.[column],
+  );
+  if (parts.length === 0 && relabelled.length > 0 && before.labelLanguage === shape.labelLanguage)
+    return resync(`the choice labels changed (${listed(relabelled.sort())})`);
   // Labels in another language (SYNC_LABEL_LANGUAGE, or the organisation's base language
   // changed): unchanged rows would keep the old ones until they next change.
   if (

@@ -170,6 +170,8 @@ export interface OutputShape {
   readonly destination: string;
   /** LCID of the label columns; absent when the table has no choice (or an earlier version). */
   readonly labelLanguage?: number;
+  /** Per choice column, a digest of its value → label map (absent: no choice, or earlier). */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 /** Why and when the last full resync started, for logs, health and doctor. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { targetColumns } from '../../../src/lib/schema';
 import { outputShape, shapeChange } from '../../../src/lib/sync/outputShape';
 import type { OutputShape, StoredCheckpoint, SyncCheckpoint } from '../../../src/lib/sync/types';
 import { accountTable } from './accountTable';
@@ -192,5 +193,57 @@ describe('label language', () => {
 
   it('a table without choices records no label language', () => {
     expect(shapeOf()).not.toHaveProperty('labelLanguage');
+  });
+});
+
+describe('choice labels', () => {
+  /** account with one choice column whose options are labelled `labels`. */
+  function withStatus(labels: ReadonlyMap<number, string>) {
+    const table = accountTable(['name']);
+    const status = {
+      logicalName: 'statuscode',
+      wireName: 'statuscode',
+      kind: 'choice' as const,
+      typeName: 'StatusType',
+      labels,
+    };
+    const attributes = [...table.attributes, status];
+    return outputShape(
+      { ...table, attributes, columns: targetColumns('account', attributes) },
+      DESTINATION,
+    );
+  }
+
+  it('an option renamed in Dataverse starts a full round, so unchanged rows get the new label', () => {
+    const before = withStatus(
+      new Map([
+        [1, 'Active'],
+        [2, 'Inactive'],
+      ]),
+    );
+    const renamed = withStatus(
+      new Map([
+        [1, 'Open'],
+        [2, 'Inactive'],
+      ]),
+    );
+    expect(shapeChange(storedAt(before), renamed)).toEqual({
+      resync: 'the choice labels changed (statuscode)',
+      removed: [],
+    });
+    expect(
+      shapeChange(
+        storedAt(before),
+        withStatus(
+          new Map([
+            [1, 'Active'],
+            [2, 'Inactive'],
+          ]),
+        ),
+      ),
+    ).toEqual({
+      resync: undefined,
+      removed: [],
+    });
   });
 });
