@@ -2,35 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { ConfigurationError } from '../../../src/lib/errors';
 import { loadSettings, RENAMED_SETTING_NAMES, SETTING_NAMES } from '../../../src/lib/settings';
-
-const TENANT = '11111111-2222-3333-4444-555555555555';
-const CLIENT = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
-const SECRET = 'Sup3r~Secret.Value_that-must-never-leak';
-
-/** A complete, valid set for the local-development path (secret in a setting). */
-function base(
-  overrides: Record<string, string | undefined> = {},
-): Record<string, string | undefined> {
-  return {
-    DATAVERSE_URL: 'https://contoso.crm.dynamics.com',
-    DATAVERSE_TENANT_ID: TENANT,
-    DATAVERSE_CLIENT_ID: CLIENT,
-    DATAVERSE_CREDENTIAL_TYPE: 'secret',
-    DATAVERSE_CLIENT_SECRET: SECRET,
-    AzureWebJobsStorage: 'UseDevelopmentStorage=true',
-    ...overrides,
-  };
-}
-
-function problemsOf(env: Record<string, string | undefined>): string {
-  try {
-    loadSettings(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigurationError);
-    return (error as ConfigurationError).message;
-  }
-  throw new Error('expected loadSettings to throw');
-}
+import { base, CLIENT, problemsOf, SECRET, TENANT } from './settingsFixture';
 
 describe('loadSettings: defaults and normalisation', () => {
   it('applies every documented default', () => {

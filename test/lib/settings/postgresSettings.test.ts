@@ -2,32 +2,15 @@ import { describe, expect, it } from 'vitest';
 
 import { ConfigurationError } from '../../../src/lib/errors';
 import { loadSettings } from '../../../src/lib/settings';
+import { base as sharedBase, problemsOf } from './settingsFixture';
 
 const PASSWORD = 'Pg~Secret.Value_7f3a9c2e41d8';
 
+/** The shared valid settings with the postgres target. */
 function base(
   overrides: Record<string, string | undefined> = {},
 ): Record<string, string | undefined> {
-  return {
-    DATAVERSE_URL: 'https://contoso.crm.dynamics.com',
-    DATAVERSE_TENANT_ID: '11111111-2222-3333-4444-555555555555',
-    DATAVERSE_CLIENT_ID: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
-    DATAVERSE_CREDENTIAL_TYPE: 'secret',
-    DATAVERSE_CLIENT_SECRET: 'Sup3r~Secret.Value_that-must-never-leak',
-    AzureWebJobsStorage: 'UseDevelopmentStorage=true',
-    SYNC_TARGET: 'postgres',
-    ...overrides,
-  };
-}
-
-function problemsOf(env: Record<string, string | undefined>): string {
-  try {
-    loadSettings(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigurationError);
-    return (error as ConfigurationError).message;
-  }
-  throw new Error('expected loadSettings to throw');
+  return sharedBase({ SYNC_TARGET: 'postgres', ...overrides });
 }
 
 describe('loadSettings: SYNC_TARGET=postgres', () => {
