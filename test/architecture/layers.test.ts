@@ -172,6 +172,8 @@ describe('src/lib architecture', () => {
       '@azure/keyvault-secrets',
       '@azure/storage-blob',
       '@azure/data-tables',
+      '@azure/storage-queue',
+      'pg',
       'axios',
       'node-forge',
       'croner',
