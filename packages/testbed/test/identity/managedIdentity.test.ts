@@ -49,7 +49,9 @@ describe('managed-identity endpoint with @azure/identity ManagedIdentityCredenti
       appid: USER_ASSIGNED.clientId,
       oid: USER_ASSIGNED.objectId,
     });
-    expect(token.expiresOnTimestamp).toBe(check.claims.exp * 1000);
+    // MSAL turns expires_on into "expires in" against its own clock and back, so across a
+    // second boundary it lands one second early (seen once in four clean-clone CI runs).
+    expect(Math.abs(token.expiresOnTimestamp - check.claims.exp * 1000)).toBeLessThanOrEqual(1000);
   });
 
   it('issues a token for the system-assigned identity when no id is given', async () => {
